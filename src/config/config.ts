@@ -1,0 +1,255 @@
+import { z } from 'zod';
+
+/** Where the service runs: `local` derives defaults for the embedded stack, `aws` requires everything. */
+export type RuntimeMode = 'local' | 'aws';
+
+/** Validated settings. Read once at start-up through `loadConfig`. */
+export interface Config {
+  mode: RuntimeMode;
+  region: string;
+  cognito: {
+    userPoolId: string;
+    userPoolName: string | undefined;
+    userPoolArn: string | undefined;
+    domain: string | undefined;
+    clientId: string;
+    clientSecret: string;
+    clientName: string | undefined;
+    /** SDK endpoint override (the local emulator); undefined in AWS. */
+    endpoint: string | undefined;
+    /** Token issuer: `https://cognito-idp.<region>.amazonaws.com/<pool>` in AWS, `<endpoint>/<pool>` locally. */
+    issuer: string;
+    jwksUri: string;
+  };
+  dynamodb: { tableName: string; endpoint: string | undefined };
+  /** Public base URL of the API (API_GATEWAY_INVOKE_URL). */
+  apiUrl: string;
+  /** Front end the service redirects to (API_FRONTEND_URL). */
+  frontendUrl: string;
+  secretKey: string;
+  rp: { id: string; name: string; origins: string[] };
+  allowedOrigins: string[];
+  /** Cookies get `Secure` and the `__Host-`/`__Secure-` prefixes when the API is served over HTTPS. */
+  secureCookies: boolean;
+  rateLimit: { windowSeconds: number; ipFailures: number; accountFailures: number };
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+/** Start-up configuration failure; the message names every offending variable and the expected form. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = this.constructor.name;
+    this.problems = problems;
+  }
+}
+
+const USER_POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d)_[0-9a-zA-Z]+$/;
+const USER_POOL_ARN = /^arn:aws[\w-]*:cognito-idp:([a-z]{2}(?:-[a-z]+)+-\d):\d{12}:userpool\/(.+)$/;
+const WEAK_SECRETS = ['secret', 'changeme', 'password', 'default', 'example', '123456', 'qwerty', 'xxxxxxxx'];
+
+const optionalText = z.string().trim().min(1).max(256).optional();
+
+function httpUrl(what: string) {
+  return z
+    .string()
+    .trim()
+    .refine(
+      (value) => isHttpUrl(value),
+      `${what}: expected an absolute http(s) URL, e.g. https://api.example.com`,
+    )
+    .transform((value) => value.replace(/\/+$/, ''));
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+function originList(what: string) {
+  return z
+    .string()
+    .trim()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (items) => items.length > 0 && items.every((item) => isHttpUrl(item) && new URL(item).origin === item),
+      `${what}: expected a comma-separated list of origins such as https://app.example.com (scheme, host and optional port, no path)`,
+    );
+}
+
+function intInRange(min: number, max: number) {
+  return z.coerce.number().int().min(min).max(max);
+}
+
+const schema = z.object({
+  COGNITO_USER_POOL_ID: z
+    .string()
+    .trim()
+    .regex(USER_POOL_ID, 'expected <region>_<id>, e.g. eu-west-1_AbCdEf123'),
+  COGNITO_USER_POOL_NAME: optionalText,
+  COGNITO_USER_POOL_ARN: z
+    .string()
+    .trim()
+    .regex(USER_POOL_ARN, 'expected arn:aws:cognito-idp:<region>:<12-digit account>:userpool/<pool id>')
+    .optional(),
+  COGNITO_USER_POOL_DOMAIN: httpUrl('the hosted-UI domain URL').optional(),
+  COGNITO_APP_CLIENT_ID: z
+    .string()
+    .trim()
+    .regex(/^[\w+]{1,128}$/, 'expected the app client id (letters, digits, underscore, up to 128)'),
+  COGNITO_APP_CLIENT_SECRET: z.string().trim().min(1, 'expected the app client secret'),
+  COGNITO_APP_CLIENT_NAME: optionalText,
+  COGNITO_ENDPOINT: httpUrl('Cognito endpoint').optional(),
+  AWS_REGION: z
+    .string()
+    .trim()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region, e.g. eu-west-1')
+    .optional(),
+  API_GATEWAY_INVOKE_URL: httpUrl('API_GATEWAY_INVOKE_URL'),
+  API_FRONTEND_URL: httpUrl('API_FRONTEND_URL'),
+  SECRET_KEY: z
+    .string()
+    .min(32, 'expected at least 32 characters of random text (e.g. `openssl rand -base64 48`)')
+    .refine((value) => !isWeakSecret(value), 'is a weak value: use at least 32 random characters'),
+  RP_ID: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^(localhost|([a-z0-9-]+\.)+[a-z]{2,})$/, 'expected a domain such as example.com or localhost'),
+  RP_NAME: z.string().trim().min(1).max(64),
+  RP_ORIGIN: originList('RP_ORIGIN'),
+  ALLOWED_ORIGINS: originList('ALLOWED_ORIGINS').optional(),
+  DYNAMODB_TABLE_NAME: z
+    .string()
+    .trim()
+    .regex(/^[\w.-]{3,255}$/, 'expected a DynamoDB table name (3-255 of letters, digits, _ - .)'),
+  DYNAMODB_ENDPOINT: httpUrl('DynamoDB endpoint').optional(),
+  RATE_LIMIT_WINDOW_SECONDS: intInRange(10, 86_400).default(300),
+  RATE_LIMIT_IP_FAILURES: intInRange(1, 100_000).default(30),
+  RATE_LIMIT_ACCOUNT_FAILURES: intInRange(1, 100_000).default(10),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+function isWeakSecret(value: string): boolean {
+  const lower = value.toLowerCase();
+  if (new Set(value).size < 10) return true;
+  return WEAK_SECRETS.some((weak) => lower.includes(weak));
+}
+
+/** Whether `rpId` is the host of `origin` or a registrable suffix of it (WebAuthn §5.1.4.1 / §13.4.9). */
+export function rpIdMatchesOrigin(rpId: string, origin: string): boolean {
+  const host = new URL(origin).hostname;
+  return host === rpId || host.endsWith(`.${rpId}`);
+}
+
+/**
+ * Defaults for the embedded local stack, derived from PORT: RP id `localhost`,
+ * origin `http://localhost:PORT`. Values already present in `env` win.
+ */
+export function localDefaults(port: number): Record<string, string> {
+  const origin = `http://localhost:${port}`;
+  return {
+    COGNITO_USER_POOL_ID: 'us-east-1_LocalPool1',
+    COGNITO_USER_POOL_NAME: 'expenser-auth-local',
+    COGNITO_APP_CLIENT_ID: 'localclient0000000000000000',
+    COGNITO_APP_CLIENT_SECRET: 'local-client-secret-not-for-production',
+    COGNITO_APP_CLIENT_NAME: 'expenser-auth-local-client',
+    API_GATEWAY_INVOKE_URL: origin,
+    API_FRONTEND_URL: origin,
+    RP_ID: 'localhost',
+    RP_NAME: 'Expenser (local)',
+    RP_ORIGIN: origin,
+    DYNAMODB_TABLE_NAME: 'expenser-auth',
+  };
+}
+
+/**
+ * Reads and validates the configuration once. Throws `ConfigError` listing every
+ * bad or missing variable with the form it expects.
+ */
+export function loadConfig(env: Record<string, string | undefined>, mode: RuntimeMode = 'aws'): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      const received = env[name] === undefined ? 'missing' : 'invalid';
+      return `${name} (${received}): ${issue.message}`;
+    });
+    throw new ConfigError(dedupe(problems));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const poolRegion = USER_POOL_ID.exec(e.COGNITO_USER_POOL_ID)?.[1] ?? '';
+  const region = e.AWS_REGION ?? poolRegion;
+  if (e.COGNITO_USER_POOL_ARN) {
+    const [, arnRegion, arnPool] = USER_POOL_ARN.exec(e.COGNITO_USER_POOL_ARN) ?? [];
+    if (arnPool !== e.COGNITO_USER_POOL_ID || arnRegion !== poolRegion) {
+      problems.push(
+        `COGNITO_USER_POOL_ARN (invalid): expected the ARN of COGNITO_USER_POOL_ID ${e.COGNITO_USER_POOL_ID}, got one for ${arnPool ?? '?'} in ${arnRegion ?? '?'}`,
+      );
+    }
+  }
+  for (const origin of e.RP_ORIGIN) {
+    if (!rpIdMatchesOrigin(e.RP_ID, origin)) {
+      problems.push(`RP_ORIGIN (invalid): ${origin} is not on RP_ID ${e.RP_ID} or one of its subdomains`);
+    }
+  }
+  const secureCookies = new URL(e.API_GATEWAY_INVOKE_URL).protocol === 'https:';
+  if (mode === 'aws') {
+    if (!secureCookies)
+      problems.push('API_GATEWAY_INVOKE_URL (invalid): expected an https:// URL outside local mode');
+    for (const origin of e.RP_ORIGIN) {
+      if (!origin.startsWith('https://'))
+        problems.push(`RP_ORIGIN (invalid): ${origin} must use https outside local mode`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const issuer = e.COGNITO_ENDPOINT
+    ? `${e.COGNITO_ENDPOINT}/${e.COGNITO_USER_POOL_ID}`
+    : `https://cognito-idp.${region}.amazonaws.com/${e.COGNITO_USER_POOL_ID}`;
+  const frontendOrigin = new URL(e.API_FRONTEND_URL).origin;
+  return {
+    mode,
+    region,
+    cognito: {
+      userPoolId: e.COGNITO_USER_POOL_ID,
+      userPoolName: e.COGNITO_USER_POOL_NAME,
+      userPoolArn: e.COGNITO_USER_POOL_ARN,
+      domain: e.COGNITO_USER_POOL_DOMAIN,
+      clientId: e.COGNITO_APP_CLIENT_ID,
+      clientSecret: e.COGNITO_APP_CLIENT_SECRET,
+      clientName: e.COGNITO_APP_CLIENT_NAME,
+      endpoint: e.COGNITO_ENDPOINT,
+      issuer,
+      jwksUri: `${issuer}/.well-known/jwks.json`,
+    },
+    dynamodb: { tableName: e.DYNAMODB_TABLE_NAME, endpoint: e.DYNAMODB_ENDPOINT },
+    apiUrl: e.API_GATEWAY_INVOKE_URL,
+    frontendUrl: e.API_FRONTEND_URL,
+    secretKey: e.SECRET_KEY,
+    rp: { id: e.RP_ID, name: e.RP_NAME, origins: e.RP_ORIGIN },
+    allowedOrigins: dedupe(e.ALLOWED_ORIGINS ?? [...e.RP_ORIGIN, frontendOrigin]),
+    secureCookies,
+    rateLimit: {
+      windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+      ipFailures: e.RATE_LIMIT_IP_FAILURES,
+      accountFailures: e.RATE_LIMIT_ACCOUNT_FAILURES,
+    },
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+function dedupe<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}

@@ -1,0 +1,83 @@
+/** Error codes of the HTTP contract (shared/API.md). */
+export type AuthErrorCode =
+  | 'invalid_request'
+  | 'unsupported_media_type'
+  | 'payload_too_large'
+  | 'csrf_failed'
+  | 'email_taken'
+  | 'passkey_rejected'
+  | 'unauthenticated'
+  | 'reauth_required'
+  | 'last_sign_in_method'
+  | 'not_found'
+  | 'rate_limited'
+  | 'internal_error';
+
+/** Base class of every error that maps to an HTTP answer with a code from API.md. */
+export class AuthError extends Error {
+  readonly code: AuthErrorCode;
+  readonly status: number;
+  /** Extra response headers, e.g. `Retry-After` for `rate_limited`. */
+  readonly headers: Record<string, string>;
+
+  constructor(
+    code: AuthErrorCode,
+    status: number,
+    message: string,
+    options: { cause?: unknown; headers?: Record<string, string> } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = this.constructor.name;
+    this.code = code;
+    this.status = status;
+    this.headers = options.headers ?? {};
+  }
+}
+
+/** A client-supplied value failed validation. */
+export class InvalidRequestError extends AuthError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid_request', 400, message, options);
+  }
+}
+
+/**
+ * A WebAuthn ceremony failed. Sign-in failures are deliberately uniform: the
+ * message never says which check failed (shared/SECURITY.md, "unknown credential"
+ * and "bad signature" indistinguishable).
+ */
+export class PasskeyRejectedError extends AuthError {
+  constructor(status: 400 | 401, options?: { cause?: unknown }) {
+    super('passkey_rejected', status, 'The passkey could not be verified.', options);
+  }
+}
+
+export class UnauthenticatedError extends AuthError {
+  constructor(message = 'You are not signed in.') {
+    super('unauthenticated', 401, message);
+  }
+}
+
+export class CsrfError extends AuthError {
+  constructor(message = 'The request failed the CSRF check.') {
+    super('csrf_failed', 403, message);
+  }
+}
+
+export class EmailTakenError extends AuthError {
+  constructor() {
+    super('email_taken', 409, 'An account with this email already exists.');
+  }
+}
+
+export class RateLimitedError extends AuthError {
+  constructor(retryAfterSeconds: number) {
+    super('rate_limited', 429, 'Too many failed attempts. Try again later.', {
+      headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+    });
+  }
+}
+
+/** Time source, injected so tests control it. Milliseconds since the epoch. */
+export type Clock = () => number;
+export const systemClock: Clock = () => Date.now();
