@@ -1,0 +1,289 @@
+import {
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { type Clock, systemClock } from '../errors.ts';
+import {
+  CredentialConflictError,
+  CredentialExistsError,
+  isConditionalCheckFailed,
+  translateCreateAccountError,
+} from './errors.ts';
+import {
+  challengeToItem,
+  credentialToItem,
+  grantToItem,
+  type Item,
+  itemToChallenge,
+  itemToCredential,
+  itemToGrant,
+  key,
+  n,
+  num,
+  s,
+  ttlSeconds,
+  userPartition,
+} from './items.ts';
+import { GSI1_NAME, GSI1_PARTITION_KEY, TTL_ATTRIBUTE } from './table.ts';
+import type { CredentialRecord, Store } from './types.ts';
+
+export interface DynamoDbStoreOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  clock?: Clock;
+}
+
+/** Items that must not exist yet: uniqueness by conditional put. */
+const NOT_EXISTS = 'attribute_not_exists(pk)';
+
+/**
+ * The Store on one DynamoDB table (layout in `items.ts`). Single use is a
+ * conditional delete; uniqueness is a conditional put; counters are
+ * compare-and-set. Expiry is checked on read because TTL deletion is lazy.
+ */
+export function createDynamoDbStore({ client, tableName, clock = systemClock }: DynamoDbStoreOptions): Store {
+  const TableName = tableName;
+
+  /** Deletes the item if it exists and returns what it held (single use): null if it was absent or already consumed. */
+  async function consume(Key: Item): Promise<Item | null> {
+    try {
+      const { Attributes } = await client.send(
+        new DeleteItemCommand({
+          TableName,
+          Key,
+          ConditionExpression: 'attribute_exists(pk)',
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return Attributes ?? null;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return null;
+      throw error;
+    }
+  }
+
+  /** The item if present (strongly consistent read), else null. */
+  async function get(Key: Item): Promise<Item | null> {
+    const { Item } = await client.send(new GetItemCommand({ TableName, Key, ConsistentRead: true }));
+    return Item ?? null;
+  }
+
+  /** Deletes the item if its owner is userId; false if absent or owned by someone else. */
+  async function deleteOwned(Key: Item, userId: string): Promise<Item | null> {
+    try {
+      const { Attributes } = await client.send(
+        new DeleteItemCommand({
+          TableName,
+          Key,
+          ConditionExpression: 'userId = :userId',
+          ExpressionAttributeValues: { ':userId': s(userId) },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return Attributes ?? null;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return null;
+      throw error;
+    }
+  }
+
+  async function listCredentials(userId: string): Promise<CredentialRecord[]> {
+    const credentials: CredentialRecord[] = [];
+    let ExclusiveStartKey: Item | undefined;
+    do {
+      // A GSI read is eventually consistent: a credential written a moment ago may be missing.
+      const page = await client.send(
+        new QueryCommand({
+          TableName,
+          IndexName: GSI1_NAME,
+          KeyConditionExpression: '#gsi1pk = :user',
+          ExpressionAttributeNames: { '#gsi1pk': GSI1_PARTITION_KEY },
+          ExpressionAttributeValues: { ':user': s(userPartition(userId)) },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) credentials.push(itemToCredential(item));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return credentials;
+  }
+
+  /** The fixed window containing now: its start (epoch seconds, the key) and the seconds left in it. */
+  function currentWindow(windowSeconds: number): { start: number; end: number; retryAfterSeconds: number } {
+    if (!Number.isInteger(windowSeconds) || windowSeconds <= 0) {
+      throw new TypeError(`windowSeconds must be a positive integer, received ${windowSeconds}`);
+    }
+    const nowMs = clock();
+    const nowSeconds = Math.floor(nowMs / 1000);
+    const start = nowSeconds - (nowSeconds % windowSeconds);
+    const end = start + windowSeconds;
+    return { start, end, retryAfterSeconds: Math.max(1, Math.ceil((end * 1000 - nowMs) / 1000)) };
+  }
+
+  return {
+    async putChallenge(record) {
+      await client.send(new PutItemCommand({ TableName, Item: challengeToItem(record) }));
+    },
+
+    async consumeChallenge(id) {
+      const item = await consume(key.challenge(id));
+      if (!item) return null;
+      const record = itemToChallenge(item);
+      return record.expiresAt > clock() ? record : null;
+    },
+
+    async putGrant(record) {
+      await client.send(new PutItemCommand({ TableName, Item: grantToItem(record) }));
+    },
+
+    async consumeGrant(id) {
+      const item = await consume(key.grant(id));
+      if (!item) return null;
+      const record = itemToGrant(item);
+      return record.expiresAt > clock() ? record : null;
+    },
+
+    async findUserIdByEmail(email) {
+      const item = await get(key.email(email));
+      return item?.userId?.S ?? null;
+    },
+
+    async createAccount({ userId, email, credential }) {
+      if (credential.userId !== userId) {
+        throw new TypeError(`credential.userId (${credential.userId}) must equal userId (${userId})`);
+      }
+      try {
+        await client.send(
+          new TransactWriteItemsCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName,
+                  // firstCredentialId lets deleteAccount undo a sign-up without waiting for gsi1 to catch up.
+                  Item: {
+                    ...key.email(email),
+                    userId: s(userId),
+                    firstCredentialId: s(credential.id),
+                    createdAt: n(clock()),
+                  },
+                  ConditionExpression: NOT_EXISTS,
+                },
+              },
+              { Put: { TableName, Item: credentialToItem(credential), ConditionExpression: NOT_EXISTS } },
+            ],
+          }),
+        );
+      } catch (error) {
+        throw translateCreateAccountError(error);
+      }
+    },
+
+    async deleteAccount({ userId, email }) {
+      // Only the user's own claim is removed: undoing one sign-up must never free another user's email.
+      const claim = await deleteOwned(key.email(email), userId);
+      const ids = new Set((await listCredentials(userId)).map((credential) => credential.id));
+      const first = claim?.firstCredentialId?.S;
+      if (first !== undefined) ids.add(first);
+      await Promise.all([...ids].map((id) => deleteOwned(key.credential(id), userId)));
+    },
+
+    async addCredential(credential) {
+      try {
+        await client.send(
+          new PutItemCommand({
+            TableName,
+            Item: credentialToItem(credential),
+            ConditionExpression: NOT_EXISTS,
+          }),
+        );
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) throw new CredentialExistsError({ cause: error });
+        throw error;
+      }
+    },
+
+    async getCredential(id) {
+      const item = await get(key.credential(id));
+      return item ? itemToCredential(item) : null;
+    },
+
+    listCredentials,
+
+    async recordCredentialUse(id, update) {
+      try {
+        await client.send(
+          new UpdateItemCommand({
+            TableName,
+            Key: key.credential(id),
+            // Fails on an absent item too: a missing counter never equals :expected.
+            ConditionExpression: '#counter = :expected',
+            UpdateExpression: 'SET #counter = :counter, backedUp = :backedUp, lastUsedAt = :lastUsedAt',
+            ExpressionAttributeNames: { '#counter': 'counter' },
+            ExpressionAttributeValues: {
+              ':expected': n(update.expectedCounter),
+              ':counter': n(update.newCounter),
+              ':backedUp': { BOOL: update.backedUp },
+              ':lastUsedAt': n(update.lastUsedAt),
+            },
+          }),
+        );
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) throw new CredentialConflictError({ cause: error });
+        throw error;
+      }
+    },
+
+    async renameCredential({ id, userId, nickname }) {
+      try {
+        const { Attributes } = await client.send(
+          new UpdateItemCommand({
+            TableName,
+            Key: key.credential(id),
+            ConditionExpression: 'userId = :userId',
+            UpdateExpression: 'SET nickname = :nickname',
+            ExpressionAttributeValues: { ':userId': s(userId), ':nickname': s(nickname) },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return Attributes ? itemToCredential(Attributes) : null;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return null;
+        throw error;
+      }
+    },
+
+    async deleteCredential({ id, userId }) {
+      return (await deleteOwned(key.credential(id), userId)) !== null;
+    },
+
+    async recordFailure(rateKey, windowSeconds) {
+      const window = currentWindow(windowSeconds);
+      const { Attributes } = await client.send(
+        new UpdateItemCommand({
+          TableName,
+          Key: key.failures(rateKey, window.start),
+          UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
+          ExpressionAttributeNames: { '#count': 'count', '#ttl': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: { ':one': n(1), ':ttl': ttlSeconds(window.end * 1000) },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      if (!Attributes) throw new Error('UpdateItem returned no attributes for ReturnValues UPDATED_NEW');
+      return { count: num(Attributes, 'count'), retryAfterSeconds: window.retryAfterSeconds };
+    },
+
+    async countFailures(rateKey, windowSeconds) {
+      const window = currentWindow(windowSeconds);
+      // The window start is part of the key, so an expired-but-not-yet-deleted counter is never read.
+      const item = await get(key.failures(rateKey, window.start));
+      return { count: item ? num(item, 'count') : 0, retryAfterSeconds: window.retryAfterSeconds };
+    },
+  };
+}
+
+export { attachCallCounter, type CallCounter } from './call-counter.ts';

@@ -1,0 +1,144 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { GSI1_PARTITION_KEY, GSI1_SORT_KEY, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from './table.ts';
+import type { CeremonyPurpose, ChallengeRecord, CredentialRecord, GrantRecord } from './types.ts';
+
+/**
+ * Item layout of the single table, mapped by hand (no marshalling library).
+ * Every kind of item has its own `pk` prefix and a constant `sk`:
+ *
+ *   credential   pk CRED#<id>                 sk CRED   gsi1pk USER#<userId>  gsi1sk CRED#<createdAt, 15 digits>#<id>
+ *   email claim  pk EMAIL#<email>             sk EMAIL
+ *   challenge    pk CHAL#<id>                 sk CHAL   ttl
+ *   grant        pk GRANT#<id>                sk GRANT  ttl
+ *   failures     pk RATE#<key>#<windowStart>  sk RATE   ttl
+ */
+
+export type Item = Record<string, AttributeValue>;
+
+export const key = {
+  credential: (id: string): Item => k(`CRED#${id}`, 'CRED'),
+  email: (email: string): Item => k(`EMAIL#${email}`, 'EMAIL'),
+  challenge: (id: string): Item => k(`CHAL#${id}`, 'CHAL'),
+  grant: (id: string): Item => k(`GRANT#${id}`, 'GRANT'),
+  failures: (rateKey: string, windowStartSeconds: number): Item =>
+    k(`RATE#${rateKey}#${windowStartSeconds}`, 'RATE'),
+};
+
+export const userPartition = (userId: string): string => `USER#${userId}`;
+
+function k(pk: string, sk: string): Item {
+  return { [PARTITION_KEY]: { S: pk }, [SORT_KEY]: { S: sk } };
+}
+
+// --- attribute values -------------------------------------------------------
+
+export const s = (value: string): AttributeValue => ({ S: value });
+export const n = (value: number): AttributeValue => ({ N: String(value) });
+const bool = (value: boolean): AttributeValue => ({ BOOL: value });
+
+/** Epoch seconds for the TTL attribute: the first whole second at or after `ms`. */
+export const ttlSeconds = (ms: number): AttributeValue => n(Math.ceil(ms / 1000));
+
+function str(item: Item, name: string): string {
+  const value = item[name]?.S;
+  if (value === undefined) throw new TypeError(`Stored item lacks string attribute ${name}`);
+  return value;
+}
+
+function optStr(item: Item, name: string): string | undefined {
+  return item[name]?.S;
+}
+
+export function num(item: Item, name: string): number {
+  const value = item[name]?.N;
+  if (value === undefined) throw new TypeError(`Stored item lacks number attribute ${name}`);
+  return Number(value);
+}
+
+// --- records ------------------------------------------------------------------
+
+export function challengeToItem(record: ChallengeRecord): Item {
+  const item: Item = {
+    ...key.challenge(record.id),
+    id: s(record.id),
+    challenge: s(record.challenge),
+    purpose: s(record.purpose),
+    expiresAt: n(record.expiresAt),
+    [TTL_ATTRIBUTE]: ttlSeconds(record.expiresAt),
+  };
+  if (record.userId !== undefined) item.userId = s(record.userId);
+  if (record.email !== undefined) item.email = s(record.email);
+  if (record.displayName !== undefined) item.displayName = s(record.displayName);
+  return item;
+}
+
+export function itemToChallenge(item: Item): ChallengeRecord {
+  const record: ChallengeRecord = {
+    id: str(item, 'id'),
+    challenge: str(item, 'challenge'),
+    purpose: str(item, 'purpose') as CeremonyPurpose,
+    expiresAt: num(item, 'expiresAt'),
+  };
+  const userId = optStr(item, 'userId');
+  const email = optStr(item, 'email');
+  const displayName = optStr(item, 'displayName');
+  if (userId !== undefined) record.userId = userId;
+  if (email !== undefined) record.email = email;
+  if (displayName !== undefined) record.displayName = displayName;
+  return record;
+}
+
+export function grantToItem(record: GrantRecord): Item {
+  return {
+    ...key.grant(record.id),
+    id: s(record.id),
+    userId: s(record.userId),
+    expiresAt: n(record.expiresAt),
+    [TTL_ATTRIBUTE]: ttlSeconds(record.expiresAt),
+  };
+}
+
+export function itemToGrant(item: Item): GrantRecord {
+  return { id: str(item, 'id'), userId: str(item, 'userId'), expiresAt: num(item, 'expiresAt') };
+}
+
+/** Sort key within a user's partition of gsi1: creation order, then id. 15 digits cover epoch ms until year 33658. */
+function credentialSortKey(record: CredentialRecord): string {
+  return `CRED#${String(record.createdAt).padStart(15, '0')}#${record.id}`;
+}
+
+export function credentialToItem(record: CredentialRecord): Item {
+  return {
+    ...key.credential(record.id),
+    [GSI1_PARTITION_KEY]: s(userPartition(record.userId)),
+    [GSI1_SORT_KEY]: s(credentialSortKey(record)),
+    id: s(record.id),
+    userId: s(record.userId),
+    publicKey: s(record.publicKey),
+    counter: n(record.counter),
+    transports: { L: record.transports.map(s) },
+    deviceType: s(record.deviceType),
+    backedUp: bool(record.backedUp),
+    aaguid: s(record.aaguid),
+    nickname: s(record.nickname),
+    createdAt: n(record.createdAt),
+    lastUsedAt: record.lastUsedAt === null ? { NULL: true } : n(record.lastUsedAt),
+  };
+}
+
+export function itemToCredential(item: Item): CredentialRecord {
+  const lastUsedAt = item.lastUsedAt?.N;
+  return {
+    id: str(item, 'id'),
+    userId: str(item, 'userId'),
+    publicKey: str(item, 'publicKey'),
+    counter: num(item, 'counter'),
+    transports: (item.transports?.L ?? []).flatMap((value) => (value.S === undefined ? [] : [value.S])),
+    deviceType: str(item, 'deviceType') as CredentialRecord['deviceType'],
+    backedUp: item.backedUp?.BOOL === true,
+    aaguid: str(item, 'aaguid'),
+    nickname: str(item, 'nickname'),
+    createdAt: num(item, 'createdAt'),
+    lastUsedAt: lastUsedAt === undefined ? null : Number(lastUsedAt),
+  };
+}
