@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/** base64url text of at most `max` characters. */
+const b64url = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[A-Za-z0-9_-]+$/, 'expected base64url');
+
+/** Credential ids are at most 1023 bytes (WebAuthn §5.8.3 / SECURITY.md) → 1364 base64url characters. */
+export const credentialIdSchema = b64url(1364);
+
+const transports = z.array(z.string().max(32)).max(10).optional();
+
+/** Shape of a RegistrationResponseJSON (WebAuthn L3 §5.1 `toJSON()`); the cryptography is checked by the verifier. */
+export const registrationResponseSchema = z.object({
+  id: credentialIdSchema,
+  rawId: credentialIdSchema,
+  type: z.literal('public-key'),
+  response: z.object({
+    clientDataJSON: b64url(8192),
+    attestationObject: b64url(32_768),
+    transports,
+    authenticatorData: b64url(16_384).optional(),
+    publicKeyAlgorithm: z.number().int().optional(),
+    publicKey: b64url(8192).optional(),
+  }),
+  authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
+  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+});
+
+/** Shape of an AuthenticationResponseJSON. */
+export const authenticationResponseSchema = z.object({
+  id: credentialIdSchema,
+  rawId: credentialIdSchema,
+  type: z.literal('public-key'),
+  response: z.object({
+    clientDataJSON: b64url(8192),
+    authenticatorData: b64url(16_384),
+    signature: b64url(2048),
+    userHandle: b64url(256)
+      .nullish()
+      .transform((value) => value ?? undefined),
+  }),
+  authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
+  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+});
+
+export type RegistrationResponse = z.infer<typeof registrationResponseSchema>;
+export type AuthenticationResponse = z.infer<typeof authenticationResponseSchema>;
+
+/**
+ * The ANSWER the API sends through AdminRespondToAuthChallenge; only the
+ * VerifyAuthChallengeResponse trigger reads it. `ceremonyId` comes from the
+ * browser-bound ceremony cookie, never from the request body.
+ */
+export const challengeAnswerSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('assertion'),
+    ceremonyId: z.string().max(64),
+    credential: authenticationResponseSchema,
+  }),
+  z.object({ kind: z.literal('grant'), grantId: z.string().max(128) }),
+]);
+export type ChallengeAnswer = z.infer<typeof challengeAnswerSchema>;

@@ -1,0 +1,35 @@
+/** Cookie names and attributes of shared/API.md "Cookies". */
+export interface CookieSpec {
+  name: string;
+  path: string;
+  httpOnly: boolean;
+  secure: boolean;
+  sameSite: 'Strict' | 'Lax';
+}
+
+export interface CookieJarSpec {
+  session: CookieSpec;
+  refresh: CookieSpec;
+  csrf: CookieSpec;
+  ceremony: CookieSpec;
+  oauth: CookieSpec;
+}
+
+/**
+ * On HTTPS the names carry the `__Host-` / `__Secure-` prefixes and `Secure`;
+ * on plain-HTTP localhost the prefixes are dropped and nothing else changes.
+ */
+export function cookieSpecs(secure: boolean): CookieJarSpec {
+  const host = secure ? '__Host-' : '';
+  const securePrefix = secure ? '__Secure-' : '';
+  return {
+    session: { name: `${host}session`, path: '/', httpOnly: true, secure, sameSite: 'Lax' },
+    refresh: { name: `${securePrefix}refresh`, path: '/auth', httpOnly: true, secure, sameSite: 'Strict' },
+    csrf: { name: `${host}csrf`, path: '/', httpOnly: false, secure, sameSite: 'Strict' },
+    ceremony: { name: `${host}ceremony`, path: '/', httpOnly: true, secure, sameSite: 'Strict' },
+    oauth: { name: `${host}oauth`, path: '/', httpOnly: true, secure, sameSite: 'Lax' },
+  };
+}
+
+/** Largest name + value a browser is guaranteed to keep (RFC 6265 §6.1). */
+export const MAX_COOKIE_BYTES = 4096;
