@@ -1,0 +1,205 @@
+import { createHmac } from 'node:crypto';
+import {
+  AdminCreateUserCommand,
+  AdminDeleteUserCommand,
+  AdminGetUserCommand,
+  AdminInitiateAuthCommand,
+  AdminRespondToAuthChallengeCommand,
+  AdminUserGlobalSignOutCommand,
+  type AttributeType,
+  type AuthenticationResultType,
+  type CognitoIdentityProviderClient,
+  GetTokensFromRefreshTokenCommand,
+  RevokeTokenCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { CustomAuthRejectedError, RefreshRejectedError, UserExistsError } from './errors.ts';
+import type { CognitoAdapter, CognitoTokens, CognitoUser } from './types.ts';
+
+export interface CognitoAdapterOptions {
+  client: CognitoIdentityProviderClient;
+  userPoolId: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/**
+ * SECRET_HASH for an app client with a secret (DG: signing-up-users-in-your-app,
+ * "Computing secret hash values"): Base64(HMAC-SHA256(key = client secret,
+ * message = username + client id)).
+ */
+export function computeSecretHash(username: string, clientId: string, clientSecret: string): string {
+  return createHmac('sha256', clientSecret)
+    .update(username + clientId)
+    .digest('base64');
+}
+
+/** Exception names that mean "Cognito said no to this sign-in", as opposed to a fault. */
+const SIGN_IN_REFUSALS = new Set([
+  'NotAuthorizedException',
+  'CodeMismatchException',
+  'ExpiredCodeException',
+  'UserNotFoundException',
+  'UserNotConfirmedException',
+  'PasswordResetRequiredException',
+]);
+
+const REFRESH_REFUSALS = new Set([
+  'NotAuthorizedException',
+  'RefreshTokenReuseException',
+  'UserNotFoundException',
+]);
+
+function errorName(error: unknown): string | undefined {
+  return error instanceof Error ? error.name : undefined;
+}
+
+function toUser(input: {
+  Username?: string;
+  Attributes?: AttributeType[];
+  Enabled?: boolean;
+  UserStatus?: string;
+}): CognitoUser {
+  const attributes: Record<string, string> = {};
+  for (const { Name, Value } of input.Attributes ?? []) {
+    if (Name !== undefined) attributes[Name] = Value ?? '';
+  }
+  return {
+    username: input.Username ?? '',
+    sub: attributes.sub ?? '',
+    enabled: input.Enabled ?? false,
+    status: input.UserStatus ?? '',
+    attributes,
+  };
+}
+
+function toTokens(result: AuthenticationResultType | undefined): CognitoTokens {
+  if (!result?.AccessToken || !result.IdToken) {
+    throw new Error('Cognito returned no tokens where tokens were expected');
+  }
+  return {
+    accessToken: result.AccessToken,
+    idToken: result.IdToken,
+    refreshToken: result.RefreshToken,
+    expiresInSeconds: result.ExpiresIn ?? 3600,
+  };
+}
+
+/**
+ * The production Cognito adapter over SDK v3. Locally the same adapter talks to
+ * the emulator (the client is built with its `endpoint`). SDK errors that mean a
+ * refusal are translated into `src/cognito/errors.ts`; the rest are rethrown.
+ */
+export function createCognitoAdapter(options: CognitoAdapterOptions): CognitoAdapter {
+  const { client, userPoolId, clientId, clientSecret } = options;
+  const secretHash = (username: string) => computeSecretHash(username, clientId, clientSecret);
+
+  return {
+    async createUser({ username, email, emailVerified, name }) {
+      const attributes: AttributeType[] = [
+        { Name: 'email', Value: email },
+        { Name: 'email_verified', Value: emailVerified ? 'true' : 'false' },
+      ];
+      if (name !== undefined) attributes.push({ Name: 'name', Value: name });
+      try {
+        const out = await client.send(
+          new AdminCreateUserCommand({
+            UserPoolId: userPoolId,
+            Username: username,
+            MessageAction: 'SUPPRESS',
+            UserAttributes: attributes,
+          }),
+        );
+        return toUser(out.User ?? {});
+      } catch (error) {
+        if (errorName(error) === 'UsernameExistsException') throw new UserExistsError({ cause: error });
+        throw error;
+      }
+    },
+
+    async deleteUser(username) {
+      try {
+        await client.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: username }));
+      } catch (error) {
+        if (errorName(error) === 'UserNotFoundException') return;
+        throw error;
+      }
+    },
+
+    async getUser(username) {
+      try {
+        const out = await client.send(
+          new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }),
+        );
+        return toUser({ ...out, Attributes: out.UserAttributes });
+      } catch (error) {
+        if (errorName(error) === 'UserNotFoundException') return null;
+        throw error;
+      }
+    },
+
+    async signInWithCustomChallenge({ username, answer }) {
+      try {
+        const started = await client.send(
+          new AdminInitiateAuthCommand({
+            UserPoolId: userPoolId,
+            ClientId: clientId,
+            AuthFlow: 'CUSTOM_AUTH',
+            AuthParameters: { USERNAME: username, SECRET_HASH: secretHash(username) },
+          }),
+        );
+        if (started.AuthenticationResult) return toTokens(started.AuthenticationResult);
+        if (started.ChallengeName !== 'CUSTOM_CHALLENGE' || !started.Session)
+          throw new CustomAuthRejectedError();
+        // API: AdminInitiateAuth — ChallengeParameters.USERNAME is the real username;
+        // the response and its SECRET_HASH must use it.
+        const realUsername = started.ChallengeParameters?.USERNAME ?? username;
+        const answered = await client.send(
+          new AdminRespondToAuthChallengeCommand({
+            UserPoolId: userPoolId,
+            ClientId: clientId,
+            ChallengeName: 'CUSTOM_CHALLENGE',
+            Session: started.Session,
+            ChallengeResponses: {
+              USERNAME: realUsername,
+              ANSWER: answer,
+              SECRET_HASH: secretHash(realUsername),
+            },
+          }),
+        );
+        // One round only: a further challenge means the answer was not accepted.
+        if (!answered.AuthenticationResult) throw new CustomAuthRejectedError();
+        return toTokens(answered.AuthenticationResult);
+      } catch (error) {
+        if (error instanceof CustomAuthRejectedError) throw error;
+        if (SIGN_IN_REFUSALS.has(errorName(error) ?? '')) throw new CustomAuthRejectedError({ cause: error });
+        throw error;
+      }
+    },
+
+    async refresh(refreshToken) {
+      try {
+        const out = await client.send(
+          new GetTokensFromRefreshTokenCommand({
+            RefreshToken: refreshToken,
+            ClientId: clientId,
+            ClientSecret: clientSecret,
+          }),
+        );
+        return toTokens(out.AuthenticationResult);
+      } catch (error) {
+        if (REFRESH_REFUSALS.has(errorName(error) ?? '')) throw new RefreshRejectedError({ cause: error });
+        throw error;
+      }
+    },
+
+    async revoke(refreshToken) {
+      await client.send(
+        new RevokeTokenCommand({ Token: refreshToken, ClientId: clientId, ClientSecret: clientSecret }),
+      );
+    },
+
+    async globalSignOut(username) {
+      await client.send(new AdminUserGlobalSignOutCommand({ UserPoolId: userPoolId, Username: username }));
+    },
+  };
+}

@@ -1,0 +1,39 @@
+/** Tokens as Cognito returns them. */
+export interface CognitoTokens {
+  accessToken: string;
+  idToken: string;
+  /** Absent on a refresh that did not rotate the refresh token. */
+  refreshToken?: string;
+  expiresInSeconds: number;
+}
+
+export interface CognitoUser {
+  username: string;
+  sub: string;
+  enabled: boolean;
+  status: string;
+  /** All attributes as Cognito returns them (strings). */
+  attributes: Record<string, string>;
+}
+
+/**
+ * The Cognito adapter: the only place that talks to Cognito's API. Errors from
+ * the SDK are translated at this edge into the error classes of
+ * `src/cognito/errors.ts`; anything unexpected is rethrown.
+ */
+export interface CognitoAdapter {
+  /** AdminCreateUser (MessageAction SUPPRESS, no temporary password). `UserExistsError` on duplicate username. */
+  createUser(input: { username: string; email: string; emailVerified: boolean; name?: string }): Promise<CognitoUser>;
+  /** AdminDeleteUser; no error if the user is already gone. */
+  deleteUser(username: string): Promise<void>;
+  /** AdminGetUser; null when the user does not exist. */
+  getUser(username: string): Promise<CognitoUser | null>;
+  /** AdminInitiateAuth CUSTOM_AUTH then one AdminRespondToAuthChallenge with `answer`. `CustomAuthRejectedError` when Cognito refuses. */
+  signInWithCustomChallenge(input: { username: string; answer: string }): Promise<CognitoTokens>;
+  /** GetTokensFromRefreshToken (works with refresh-token rotation). `RefreshRejectedError` when revoked, reused or invalid. */
+  refresh(refreshToken: string): Promise<CognitoTokens>;
+  /** RevokeToken: revokes the refresh token and the access tokens issued from it. */
+  revoke(refreshToken: string): Promise<void>;
+  /** AdminUserGlobalSignOut. */
+  globalSignOut(username: string): Promise<void>;
+}
