@@ -22,7 +22,11 @@ export type IdTokenVerifier = (idToken: string) => Promise<IdTokenClaims>;
  * `iss`, `aud` = client id, `exp`, `token_use` = id. The JWKS is fetched with
  * the platform `fetch`, which also reaches the local emulator over plain HTTP.
  */
-export function createIdTokenVerifier(options: { issuer: string; jwksUri: string; clientId: string }): IdTokenVerifier {
+export function createIdTokenVerifier(options: {
+  issuer: string;
+  jwksUri: string;
+  clientId: string;
+}): IdTokenVerifier {
   const jwksCache = new SimpleJwksCache({
     fetcher: {
       async fetch(uri) {

@@ -23,7 +23,12 @@ export interface CognitoUser {
  */
 export interface CognitoAdapter {
   /** AdminCreateUser (MessageAction SUPPRESS, no temporary password). `UserExistsError` on duplicate username. */
-  createUser(input: { username: string; email: string; emailVerified: boolean; name?: string }): Promise<CognitoUser>;
+  createUser(input: {
+    username: string;
+    email: string;
+    emailVerified: boolean;
+    name?: string;
+  }): Promise<CognitoUser>;
   /** AdminDeleteUser; no error if the user is already gone. */
   deleteUser(username: string): Promise<void>;
   /** AdminGetUser; null when the user does not exist. */

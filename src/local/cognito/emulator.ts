@@ -1,0 +1,177 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Clock, systemClock } from '../../errors.ts';
+import type { UserPoolTriggers } from '../../triggers/types.ts';
+import type { EmulatorContext, PoolSettings } from './context.ts';
+import { createStateWriter, loadState, type PersistedState } from './persistence.ts';
+import { pruneRefreshRecords, type RefreshRecord } from './refresh-tokens.ts';
+import { createRequestListener } from './server.ts';
+import { loadTokenKeys } from './tokens.ts';
+import { UserPool } from './user-pool.ts';
+
+export interface CognitoEmulatorOptions {
+  host?: string;
+  port?: number;
+  region: string;
+  userPoolId: string;
+  userPoolName: string;
+  clientId: string;
+  clientSecret: string;
+  clientName: string;
+  triggers: UserPoolTriggers;
+  /** Load users, signing keys and refresh-token records from this JSON file and save them back (atomic write). */
+  dataFile?: string;
+  clock?: Clock;
+  /** PreventUserExistenceErrors ENABLED (default) or LEGACY. */
+  preventUserExistenceErrors?: boolean;
+  /** AuthSessionValidity, 3–15 minutes (default 3). */
+  authSessionValidityMinutes?: number;
+  accessTokenValiditySeconds?: number;
+  idTokenValiditySeconds?: number;
+  refreshTokenValiditySeconds?: number;
+  refreshTokenRotation?: { enabled: boolean; retryGracePeriodSeconds: number };
+  /** How long a trigger may take before UnexpectedLambdaException (Cognito: 5 s). */
+  triggerTimeoutMs?: number;
+}
+
+export interface CognitoEmulator {
+  /** http://127.0.0.1:PORT — the SDK client's `endpoint`. */
+  url: string;
+  /** `${url}/${userPoolId}`, mirroring https://cognito-idp.<region>.amazonaws.com/<poolId>. */
+  issuer: string;
+  jwksUri: string;
+  /** Calls served since start or the last reset, for benchmarks. */
+  counts(): { operations: Record<string, number>; triggers: Record<string, number> };
+  resetCounts(): void;
+  /** Test hook: usernames as stored. */
+  listUsernames(): string[];
+  close(): Promise<void>;
+}
+
+function settingsFrom(options: CognitoEmulatorOptions): PoolSettings {
+  const {
+    region,
+    userPoolId,
+    userPoolName,
+    clientId,
+    clientSecret,
+    clientName,
+    preventUserExistenceErrors = true,
+    authSessionValidityMinutes = 3,
+    accessTokenValiditySeconds = 3600,
+    idTokenValiditySeconds = 3600,
+    refreshTokenValiditySeconds = 30 * 24 * 3600,
+    refreshTokenRotation = { enabled: true, retryGracePeriodSeconds: 0 },
+    triggerTimeoutMs = 5000,
+  } = options;
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries({
+    region,
+    userPoolId,
+    userPoolName,
+    clientId,
+    clientSecret,
+    clientName,
+  })) {
+    if (typeof value !== 'string' || value === '') problems.push(`${key} must be a non-empty string`);
+  }
+  if (typeof userPoolId === 'string' && !userPoolId.startsWith(`${region}_`)) {
+    problems.push(`userPoolId must look like ${region}_<id>, got ${userPoolId}`);
+  }
+  if (!(authSessionValidityMinutes >= 3 && authSessionValidityMinutes <= 15)) {
+    problems.push(`authSessionValidityMinutes must be 3–15, got ${authSessionValidityMinutes}`);
+  }
+  const grace = refreshTokenRotation.retryGracePeriodSeconds;
+  if (!(grace >= 0 && grace <= 60)) problems.push(`retryGracePeriodSeconds must be 0–60, got ${grace}`);
+  for (const [key, value] of Object.entries({
+    accessTokenValiditySeconds,
+    idTokenValiditySeconds,
+    refreshTokenValiditySeconds,
+    triggerTimeoutMs,
+  })) {
+    if (!(Number.isFinite(value) && value > 0))
+      problems.push(`${key} must be a positive number, got ${value}`);
+  }
+  if (problems.length > 0) throw new TypeError(`Invalid Cognito emulator options: ${problems.join('; ')}`);
+  return {
+    region,
+    userPoolId,
+    userPoolName,
+    clientId,
+    clientSecret,
+    clientName,
+    preventUserExistenceErrors,
+    authSessionValidityMinutes,
+    accessTokenValiditySeconds,
+    idTokenValiditySeconds,
+    refreshTokenValiditySeconds,
+    refreshTokenRotation: { ...refreshTokenRotation },
+    triggerTimeoutMs,
+  };
+}
+
+/**
+ * Starts the local Cognito emulator: one user pool with one app client (with a
+ * secret, ALLOW_CUSTOM_AUTH, case-insensitive usernames), speaking Cognito's
+ * JSON 1.1 protocol so the real SDK v3 client works against it, invoking the
+ * given trigger modules in process. See shared/COGNITO.md for the behaviour.
+ */
+export async function startCognitoEmulator(options: CognitoEmulatorOptions): Promise<CognitoEmulator> {
+  const settings = settingsFrom(options);
+  const clock = options.clock ?? systemClock;
+  const stored = options.dataFile ? await loadState(options.dataFile, settings.userPoolId) : null;
+  const ctx: EmulatorContext = {
+    settings,
+    triggers: options.triggers,
+    clock,
+    pool: new UserPool(clock, stored?.users ?? []),
+    keys: await loadTokenKeys(stored?.keys),
+    refreshTokens: new Map((stored?.refreshTokens ?? []).map((r: RefreshRecord) => [r.id, r])),
+    issuer: '',
+    counts: { operations: {}, triggers: {} },
+  };
+
+  const snapshot = (): PersistedState => {
+    pruneRefreshRecords(ctx);
+    return {
+      version: 1,
+      userPoolId: settings.userPoolId,
+      keys: ctx.keys.serialized,
+      users: ctx.pool.all(),
+      refreshTokens: [...ctx.refreshTokens.values()],
+    };
+  };
+  const writer = options.dataFile ? createStateWriter(options.dataFile, snapshot) : null;
+  // A new data file gets the freshly generated keys at once, so they survive a restart.
+  if (writer && !stored) await writer.save();
+
+  let url = '';
+  const server = createServer(
+    createRequestListener({ ctx, baseUrl: () => url, afterMutation: async () => writer?.save() }),
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  ctx.issuer = `${url}/${settings.userPoolId}`;
+
+  return {
+    url,
+    issuer: ctx.issuer,
+    jwksUri: `${ctx.issuer}/.well-known/jwks.json`,
+    counts: () => structuredClone(ctx.counts),
+    resetCounts() {
+      ctx.counts = { operations: {}, triggers: {} };
+    },
+    listUsernames: () => ctx.pool.all().map((user) => user.username),
+    async close() {
+      await new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+      await writer?.flush();
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export type { CognitoEmulator, CognitoEmulatorOptions } from './emulator.ts';
+export { startCognitoEmulator } from './emulator.ts';

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { computeSecretHash, createCognitoAdapter } from '../../src/cognito/cognito-adapter.ts';
+import { CustomAuthRejectedError, RefreshRejectedError, UserExistsError } from '../../src/cognito/errors.ts';
+import type { CognitoAdapter } from '../../src/cognito/types.ts';
+import { POOL, startTestPool, type TestPool } from './setup.ts';
+
+describe('createCognitoAdapter against the emulator', () => {
+  let pool: TestPool;
+  let cognito: CognitoAdapter;
+  before(async () => {
+    pool = await startTestPool();
+    cognito = createCognitoAdapter({ client: pool.client, ...POOL });
+  });
+  after(() => pool.close());
+
+  test('DG: signing-up-users-in-your-app "Computing secret hash values" — Base64(HMAC-SHA256(secret, username + clientId))', () => {
+    // Reference value from: printf 'alicelocalclient' | openssl dgst -sha256 -hmac s3cr3t -binary | base64
+    assert.equal(
+      computeSecretHash('alice', 'localclient', 's3cr3t'),
+      'M6gjJU0lUWvfU2QkJr5L9w+HYSSS6pH2JwG347FSFjM=',
+    );
+  });
+
+  test('API: AdminCreateUser / AdminGetUser — createUser, getUser, UserExistsError on duplicate', async () => {
+    const user = await cognito.createUser({
+      username: 'alice',
+      email: 'alice@example.com',
+      emailVerified: true,
+      name: 'Alice',
+    });
+    assert.equal(user.username, 'alice');
+    assert.equal(user.status, 'FORCE_CHANGE_PASSWORD');
+    assert.equal(user.enabled, true);
+    assert.deepEqual(
+      { email: user.attributes.email, verified: user.attributes.email_verified, name: user.attributes.name },
+      { email: 'alice@example.com', verified: 'true', name: 'Alice' },
+    );
+    assert.deepEqual(await cognito.getUser('alice'), user);
+    await assert.rejects(
+      cognito.createUser({ username: 'alice', email: 'a2@example.com', emailVerified: false }),
+      (e: Error) =>
+        e instanceof UserExistsError &&
+        e.name === 'UserExistsError' &&
+        (e.cause as Error).name === 'UsernameExistsException',
+    );
+  });
+
+  test('API: AdminGetUser / AdminDeleteUser — getUser is null and deleteUser is quiet for a missing user', async () => {
+    assert.equal(await cognito.getUser('nobody'), null);
+    await cognito.deleteUser('nobody');
+    await cognito.createUser({ username: 'temp', email: 'temp@example.com', emailVerified: false });
+    await cognito.deleteUser('temp');
+    assert.equal(await cognito.getUser('temp'), null);
+  });
+
+  test('API: AdminInitiateAuth + AdminRespondToAuthChallenge — signInWithCustomChallenge returns tokens', async () => {
+    const tokens = await cognito.signInWithCustomChallenge({ username: 'ALICE', answer: 'right' });
+    assert.ok(tokens.accessToken && tokens.idToken && tokens.refreshToken);
+    assert.equal(tokens.expiresInSeconds, 3600);
+    // Responded with the real username from ChallengeParameters.USERNAME.
+    assert.equal(pool.calls.verify.at(-1)?.userName, 'alice');
+  });
+
+  test('DG: user-pool-lambda-define-auth-challenge — a failed challenge or unknown user → CustomAuthRejectedError', async () => {
+    for (const username of ['alice', 'ghost']) {
+      await assert.rejects(
+        cognito.signInWithCustomChallenge({ username, answer: 'wrong' }),
+        (e: Error) =>
+          e instanceof CustomAuthRejectedError && (e.cause as Error).name === 'NotAuthorizedException',
+      );
+    }
+  });
+
+  test('API: GetTokensFromRefreshToken + RevokeToken — refresh rotates; revoked or reused → RefreshRejectedError', async () => {
+    const tokens = await cognito.signInWithCustomChallenge({ username: 'alice', answer: 'right' });
+    const refreshed = await cognito.refresh(tokens.refreshToken ?? '');
+    assert.ok(refreshed.refreshToken && refreshed.refreshToken !== tokens.refreshToken);
+    await assert.rejects(cognito.refresh(tokens.refreshToken ?? ''), (e: Error) => {
+      return e instanceof RefreshRejectedError && (e.cause as Error).name === 'RefreshTokenReuseException';
+    });
+    await cognito.revoke(refreshed.refreshToken ?? '');
+    await assert.rejects(cognito.refresh(refreshed.refreshToken ?? ''), RefreshRejectedError);
+  });
+
+  test('API: AdminUserGlobalSignOut — globalSignOut invalidates refresh tokens', async () => {
+    const tokens = await cognito.signInWithCustomChallenge({ username: 'alice', answer: 'right' });
+    await cognito.globalSignOut('alice');
+    await assert.rejects(cognito.refresh(tokens.refreshToken ?? ''), RefreshRejectedError);
+  });
+});
