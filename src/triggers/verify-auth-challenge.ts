@@ -1,8 +1,10 @@
 import type { Clock } from '../errors.ts';
-import { describeError, type Logger } from '../logging/logger.ts';
+import type { Logger } from '../logging/logger.ts';
 import type { RelyingParty } from '../passkeys/ceremony-options.ts';
 import { type ChallengeAnswer, challengeAnswerSchema } from '../passkeys/schemas.ts';
 import { verifyPasskeyAssertion } from '../passkeys/verify-assertion.ts';
+import { CeremonyRejectedError } from '../passkeys/verify-registration.ts';
+import { CredentialConflictError } from '../store/errors.ts';
 import type { Store } from '../store/types.ts';
 import type { TriggerHandler, VerifyAuthChallengeResponseEvent } from './types.ts';
 
@@ -59,9 +61,12 @@ export function createVerifyAuthChallengeHandler(
     try {
       answerCorrect = await judge(event);
     } catch (error) {
-      logger.warn('passkey challenge answer rejected', {
+      // A refused ceremony or a lost counter race is a wrong answer; anything
+      // else (the table unreachable) fails the call so Cognito reports it.
+      if (!(error instanceof CeremonyRejectedError || error instanceof CredentialConflictError)) throw error;
+      logger.info('passkey challenge answer rejected', {
         trigger: 'VerifyAuthChallengeResponse',
-        ...describeError(error),
+        reason: error.message,
       });
     }
     if (!answerCorrect) logger.info('custom challenge failed', { trigger: 'VerifyAuthChallengeResponse' });

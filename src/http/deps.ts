@@ -1,0 +1,35 @@
+import type { Context } from 'hono';
+import type { IdTokenVerifier } from '../cognito/id-token.ts';
+import type { CognitoAdapter } from '../cognito/types.ts';
+import type { Config } from '../config/config.ts';
+import type { Clock } from '../errors.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { Keys } from '../sessions/keys.ts';
+import type { Store } from '../store/types.ts';
+
+/** What the HTTP app is handed; it never knows whether it runs locally or in AWS. */
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  cognito: CognitoAdapter;
+  verifyIdToken: IdTokenVerifier;
+  clock: Clock;
+  logger: Logger;
+  /**
+   * The client's address as the trusted edge saw it: the socket's peer locally,
+   * API Gateway's `sourceIp` in AWS. Never a client-sent `X-Forwarded-For`.
+   */
+  clientIp: (c: Context) => string;
+}
+
+export type AppEnv = {
+  Variables: {
+    requestId: string;
+    log: Logger;
+  };
+};
+
+/** Dependencies plus the keys derived once from SECRET_KEY. */
+export interface Runtime extends AppDeps {
+  keys: Keys;
+}

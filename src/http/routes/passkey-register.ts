@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { EmailTakenError, PasskeyRejectedError } from '../../errors.ts';
+import { describeError } from '../../logging/logger.ts';
+import { buildRegistrationOptions, CHALLENGE_TTL_MS, newChallenge } from '../../passkeys/ceremony-options.ts';
+import { CeremonyRejectedError, verifyPasskeyRegistration } from '../../passkeys/verify-registration.ts';
+import { randomId } from '../../sessions/csrf.ts';
+import { CredentialExistsError, EmailClaimedError } from '../../store/errors.ts';
+import type { CredentialRecord } from '../../store/types.ts';
+import { readJson } from '../body.ts';
+import { bindCeremony, boundCeremonyId } from '../ceremony.ts';
+import type { AppEnv, Runtime } from '../deps.ts';
+import type { FailureLimiter } from '../rate-limit.ts';
+import { registerOptionsBody, registerVerifyBody } from '../schemas.ts';
+import { establishSession } from '../session-cookies.ts';
+
+/** A registration grant lets the fresh account sign in once, within this time. */
+const GRANT_TTL_MS = 60 * 1000;
+
+/** `/auth/passkey/register/*`: passkey-only sign-up with one authenticator prompt (shared/API.md "Passkey sign-up"). */
+export function passkeyRegisterRoutes(rt: Runtime, limiter: FailureLimiter) {
+  const app = new Hono<AppEnv>();
+
+  app.post('/options', async (c) => {
+    const body = await readJson(c, registerOptionsBody);
+    if ((await rt.store.findUserIdByEmail(body.email)) !== null) throw new EmailTakenError();
+    const id = randomId();
+    const challenge = newChallenge();
+    const userId = randomUUID();
+    const displayName = body.displayName ?? body.email;
+    await rt.store.putChallenge({
+      id,
+      challenge,
+      purpose: 'registration',
+      userId,
+      email: body.email,
+      displayName,
+      expiresAt: rt.clock() + CHALLENGE_TTL_MS,
+    });
+    await bindCeremony(c, rt, id, 'registration');
+    const options = await buildRegistrationOptions({
+      rp: rt.config.rp,
+      userId,
+      email: body.email,
+      displayName,
+      challenge,
+      exclude: [],
+    });
+    return c.json({ options });
+  });
+
+  app.post('/verify', async (c) => {
+    const ip = rt.clientIp(c);
+    await limiter.assertIpAllowed(ip);
+    const body = await readJson(c, registerVerifyBody);
+    const log = c.get('log');
+    const ceremonyId = await boundCeremonyId(c, rt, 'registration');
+    const ceremony = ceremonyId ? await rt.store.consumeChallenge(ceremonyId) : null;
+    let credential: CredentialRecord;
+    try {
+      if (ceremony?.purpose !== 'registration' || !ceremony.userId || !ceremony.email) {
+        throw new CeremonyRejectedError('no registration ceremony bound to this browser');
+      }
+      credential = await verifyPasskeyRegistration({
+        response: body.credential,
+        expectedChallenge: ceremony.challenge,
+        rp: rt.config.rp,
+        userId: ceremony.userId,
+        nickname: body.nickname ?? 'Passkey',
+        now: rt.clock(),
+      });
+    } catch (error) {
+      if (!(error instanceof CeremonyRejectedError)) throw error;
+      log.info('passkey registration rejected', { reason: error.message });
+      throw (await limiter.recordFailure({ ip })) ?? new PasskeyRejectedError(400);
+    }
+    const { userId, email, displayName } = {
+      userId: credential.userId,
+      email: ceremony.email,
+      displayName: ceremony.displayName,
+    };
+
+    await rt.cognito.createUser({
+      username: userId,
+      email,
+      emailVerified: false,
+      ...(displayName ? { name: displayName } : {}),
+    });
+    try {
+      await rt.store.createAccount({ userId, email, credential });
+    } catch (error) {
+      // Nothing half-created: the Cognito user goes again when the records cannot be stored.
+      await rt.cognito
+        .deleteUser(userId)
+        .catch((cleanupError: unknown) =>
+          log.error('could not remove user after failed sign-up', { userId, ...describeError(cleanupError) }),
+        );
+      if (error instanceof EmailClaimedError) throw new EmailTakenError();
+      if (error instanceof CredentialExistsError) throw new PasskeyRejectedError(400, { cause: error });
+      throw error;
+    }
+    log.info('account created', { userId });
+
+    const grantId = randomId(32);
+    await rt.store.putGrant({ id: grantId, userId, expiresAt: rt.clock() + GRANT_TTL_MS });
+    const tokens = await rt.cognito.signInWithCustomChallenge({
+      username: userId,
+      answer: JSON.stringify({ kind: 'grant', grantId }),
+    });
+    const { user, csrfToken } = await establishSession(c, rt, { tokens, authMethod: 'passkey' });
+    return c.json({ user, csrfToken }, 201);
+  });
+
+  return app;
+}
