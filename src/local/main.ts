@@ -1,0 +1,81 @@
+// `npm start`: the whole local stack in one process, persisted under
+// LOCAL_DATA_DIR (default .local-data), on http://localhost:PORT (default 3000).
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ConfigError } from '../config/config.ts';
+import { createLogger } from '../logging/logger.ts';
+import { mountDemoPage } from './demo-page.ts';
+import { PortInUseError } from './listen.ts';
+import { startLocalStack } from './stack.ts';
+
+/** SECRET_KEY from the environment, else one generated once and kept in the data directory (mode 0600). */
+async function localSecretKey(dataDir: string): Promise<string> {
+  if (process.env.SECRET_KEY) return process.env.SECRET_KEY;
+  const file = join(dataDir, 'secret-key');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    const key = randomBytes(48).toString('base64url');
+    await writeFile(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+    return key;
+  }
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const portText = process.env.PORT ?? '3000';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new ConfigError([`PORT (invalid): expected a port number 1-65535, got "${portText}"`]);
+  }
+  const dataDir = resolve(process.env.LOCAL_DATA_DIR ?? '.local-data');
+  await mkdir(dataDir, { recursive: true });
+  const logger = createLogger({ level: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'info' });
+  const stack = await startLocalStack({
+    port,
+    dataDir,
+    env: { ...process.env, SECRET_KEY: await localSecretKey(dataDir) },
+    logger,
+    mount: (app) => mountDemoPage(app),
+  });
+  const readyMs = Math.round(performance.now() - started);
+  process.stdout.write(
+    [
+      '',
+      'expenser-auth local stack is running:',
+      `  demo page + API   ${stack.url}  (API under ${stack.url}/auth)`,
+      `  Cognito emulator  ${stack.cognito.url}  (pool ${stack.config.cognito.userPoolId})`,
+      `  DynamoDB (dynalite) ${stack.dynamodbEndpoint}  (table ${stack.config.dynamodb.tableName})`,
+      `  data directory    ${dataDir}`,
+      `ready in ${readyMs} ms. Press Ctrl-C to stop.`,
+      '',
+    ].join('\n'),
+  );
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal} received, stopping…\n`);
+    stack.close().then(
+      () => {
+        process.stdout.write('stopped.\n');
+        process.exit(0);
+      },
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof PortInUseError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(
+      `expenser-auth failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+  }
+  process.exit(1);
+});
