@@ -1,0 +1,93 @@
+// End to end in Chromium with a DevTools virtual authenticator, against the
+// demo page served by the local stack: sign-up → me → sign-out → username-first
+// sign-in → usernameless sign-in → refresh.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { mountDemoPage } from '../../src/local/demo-page.ts';
+import { type LocalStack, startLocalStack } from '../../src/local/stack.ts';
+import { createLogger } from '../../src/logging/logger.ts';
+import { launchChromium, pageWithAuthenticator } from '../support/chromium.ts';
+import { TEST_SECRET_KEY } from '../support/stack.ts';
+
+let stack: LocalStack;
+let browser: Browser;
+
+before(async () => {
+  stack = await startLocalStack({
+    port: 0,
+    env: { SECRET_KEY: TEST_SECRET_KEY },
+    logger: createLogger({ level: 'silent' }),
+    mount: (app) => mountDemoPage(app),
+  });
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+test('passkey sign-up, sign-out, sign-in with and without email, and refresh in a real browser', async () => {
+  const { page, cdp, authenticatorId, context } = await pageWithAuthenticator(browser);
+  const email = `e2e.${Date.now()}@example.com`;
+  const signedIn = () => page.waitForSelector('body[data-signed-in="true"]');
+  const signedOut = () => page.waitForSelector('body[data-signed-in="false"]');
+  const status = () => page.locator('#status').textContent();
+
+  await page.goto(stack.url);
+  await signedOut();
+
+  await page.fill('#signup-email', email);
+  await page.click('#signup');
+  await signedIn();
+  assert.match((await page.locator('#me').textContent()) ?? '', new RegExp(email.replace('.', '\\.')));
+  const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+  assert.equal(credentials.length, 1, 'one discoverable credential on the authenticator');
+  assert.equal(credentials[0]?.isResidentCredential, true);
+
+  // No token is readable by script: only the CSRF cookie is visible, nothing in storage.
+  const visible = await page.evaluate(() => ({
+    cookies: document.cookie,
+    local: Object.keys(localStorage),
+    session: Object.keys(sessionStorage),
+  }));
+  assert.deepEqual(
+    visible.cookies.split('; ').map((c) => c.split('=')[0]),
+    ['csrf'],
+  );
+  assert.deepEqual(visible.local, []);
+  assert.deepEqual(visible.session, []);
+  const cookies = await context.cookies();
+  assert.equal(cookies.find((c) => c.name === 'session')?.httpOnly, true);
+  assert.equal(cookies.find((c) => c.name === 'refresh')?.httpOnly, true);
+
+  await page.click('#signout');
+  await signedOut();
+  assert.equal(await status(), 'Signed out.');
+
+  await page.fill('#signin-email', email);
+  await page.click('#signin');
+  await signedIn();
+  assert.equal(await status(), 'Signed in.');
+
+  await page.click('#signout');
+  await signedOut();
+
+  await page.fill('#signin-email', '');
+  await page.click('#signin-usernameless');
+  await signedIn();
+  assert.equal(await status(), 'Signed in.');
+
+  await page.click('#refresh');
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Session refreshed.');
+  await signedIn();
+
+  const after = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+  assert.equal(
+    after.credentials[0]?.signCount,
+    (credentials[0]?.signCount ?? 0) + 2,
+    'two assertions were made',
+  );
+  await context.close();
+});

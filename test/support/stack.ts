@@ -1,0 +1,40 @@
+import { type Clock, systemClock } from '../../src/errors.ts';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../src/local/stack.ts';
+import { createLogger } from '../../src/logging/logger.ts';
+
+export const TEST_SECRET_KEY = 'k2V9s7LqYw3T0pZb8XnC4RfHj6MdGa1Ue5Io';
+
+export interface TestStack extends LocalStack {
+  /** Every log line written so far (JSON text). */
+  logs: string[];
+}
+
+/** The embedded local stack, in memory on free ports, logs collected for scanning. */
+export async function startTestStack(
+  options: { clock?: Clock; env?: Record<string, string>; wrapStore?: LocalStackOptions['wrapStore'] } = {},
+): Promise<TestStack> {
+  const logs: string[] = [];
+  const stack = await startLocalStack({
+    port: 0,
+    env: { SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: 'debug', ...options.env },
+    clock: options.clock ?? systemClock,
+    logger: createLogger({ level: 'debug', sink: (line) => logs.push(line) }),
+    ...(options.wrapStore ? { wrapStore: options.wrapStore } : {}),
+  });
+  return Object.assign(stack, { logs });
+}
+
+/** A clock tests can move. */
+export function manualClock(start = Date.now()) {
+  let now = start;
+  const clock: Clock = () => now;
+  return {
+    clock,
+    advance(ms: number) {
+      now += ms;
+    },
+    set(ms: number) {
+      now = ms;
+    },
+  };
+}
