@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { IdTokenClaims } from '../cognito/id-token.ts';
 import type { CognitoTokens } from '../cognito/types.ts';
 import { cookieSpecs } from '../sessions/cookies.ts';
 import { CSRF_TOKEN_TTL_SECONDS, issueCsrfToken, randomId } from '../sessions/csrf.ts';
@@ -39,6 +40,18 @@ export async function writeSessionCookie(c: Context, rt: Runtime, session: Sessi
   );
 }
 
+/** The API's `User` from verified ID-token claims. */
+export function userFromClaims(claims: IdTokenClaims, providers: Provider[]): User {
+  return {
+    id: claims.username,
+    email: claims.email,
+    emailVerified: claims.emailVerified,
+    ...(claims.name ? { name: claims.name } : {}),
+    ...(claims.picture ? { picture: claims.picture } : {}),
+    providers,
+  };
+}
+
 /** Seals a (possibly rotated) Cognito refresh token into the refresh cookie. */
 export async function writeRefreshCookie(c: Context, rt: Runtime, state: RefreshState): Promise<void> {
   const now = rt.clock();
@@ -64,14 +77,7 @@ export async function establishSession(
     providers.push('passkey');
   if (claims.identities.some((identity) => identity.providerName.toLowerCase() === 'google'))
     providers.push('google');
-  const user: User = {
-    id: claims.username,
-    email: claims.email,
-    emailVerified: claims.emailVerified,
-    ...(claims.name ? { name: claims.name } : {}),
-    ...(claims.picture ? { picture: claims.picture } : {}),
-    providers,
-  };
+  const user = userFromClaims(claims, providers);
   const session: Session = {
     sid: randomId(),
     user,

@@ -11,6 +11,7 @@ import {
   describeSession,
   issueCsrf,
   jarOf,
+  userFromClaims,
   writeRefreshCookie,
   writeSessionCookie,
 } from '../session-cookies.ts';
@@ -56,14 +57,7 @@ export function sessionRoutes(rt: Runtime) {
     const previous = await openSession(readCookie(c, jar.session), rt.keys, now, { ignoreExpiry: true });
     const session: Session = {
       sid: state.sid,
-      user: {
-        id: claims.username,
-        email: claims.email,
-        emailVerified: claims.emailVerified,
-        ...(claims.name ? { name: claims.name } : {}),
-        ...(claims.picture ? { picture: claims.picture } : {}),
-        providers: previous?.user.providers ?? [state.authMethod],
-      },
+      user: userFromClaims(claims, previous?.user.providers ?? [state.authMethod]),
       authMethod: state.authMethod,
       authTime: claims.authTime,
       accessToken: tokens.accessToken,
