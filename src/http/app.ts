@@ -10,8 +10,10 @@ import { jsonOnly } from './middleware/json-only.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { createFailureLimiter } from './rate-limit.ts';
+import { googleRoutes } from './routes/google.ts';
 import { passkeyLoginRoutes } from './routes/passkey-login.ts';
 import { passkeyRegisterRoutes } from './routes/passkey-register.ts';
+import { passkeyManagementRoutes } from './routes/passkeys.ts';
 import { sessionRoutes } from './routes/session.ts';
 
 /** Request bodies over this size get `413` before they are parsed. */
@@ -56,6 +58,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   auth.route('/', sessionRoutes(rt));
   auth.route('/passkey/register', passkeyRegisterRoutes(rt, limiter));
   auth.route('/passkey/login', passkeyLoginRoutes(rt, limiter));
+  auth.route('/passkeys', passkeyManagementRoutes(rt));
+  auth.route('/google', googleRoutes(rt));
 
   const app = new Hono<AppEnv>();
   app.use(requestContext({ logger: deps.logger }));
