@@ -2,9 +2,18 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../errors.ts';
 import type { UserPoolTriggers } from '../../triggers/types.ts';
 import { CognitoServiceError, missingMember } from './errors.ts';
+import type { HostedUiState } from './oauth-state.ts';
 import type { RefreshRecord } from './refresh-tokens.ts';
 import type { TokenKeys } from './tokens.ts';
 import type { UserPool } from './user-pool.ts';
+
+/** The app client's hosted-UI settings (Cognito: the app client's OAuth settings and the Google IdP). */
+export interface HostedUiSettings {
+  callbackUrls: string[];
+  logoutUrls: string[];
+  google: { issuer: string; clientId: string; clientSecret: string } | null;
+  scopes: string[];
+}
 
 /** The pool and app-client settings, normalised once at start. */
 export interface PoolSettings {
@@ -21,6 +30,8 @@ export interface PoolSettings {
   refreshTokenValiditySeconds: number;
   refreshTokenRotation: { enabled: boolean; retryGracePeriodSeconds: number };
   triggerTimeoutMs: number;
+  /** Null when the emulator was started without `hostedUi`: /oauth2/* and /logout answer 404. */
+  hostedUi: HostedUiSettings | null;
 }
 
 /** Everything an operation handler needs; one per emulator. */
@@ -34,6 +45,8 @@ export interface EmulatorContext {
   /** Set once the server listens: `${url}/${userPoolId}`. */
   issuer: string;
   counts: { operations: Record<string, number>; triggers: Record<string, number> };
+  /** Hosted-UI transactions, authorization codes and sessions (memory only, like Cognito's). */
+  hostedUiState: HostedUiState;
 }
 
 /** The request body as the handlers see it. */

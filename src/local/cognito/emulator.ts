@@ -2,7 +2,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Clock, systemClock } from '../../errors.ts';
 import type { UserPoolTriggers } from '../../triggers/types.ts';
-import type { EmulatorContext, PoolSettings } from './context.ts';
+import type { EmulatorContext, HostedUiSettings, PoolSettings } from './context.ts';
+import { createHostedUiState } from './oauth-state.ts';
 import { createStateWriter, loadState, type PersistedState } from './persistence.ts';
 import { pruneRefreshRecords, type RefreshRecord } from './refresh-tokens.ts';
 import { createRequestListener } from './server.ts';
@@ -32,6 +33,69 @@ export interface CognitoEmulatorOptions {
   refreshTokenRotation?: { enabled: boolean; retryGracePeriodSeconds: number };
   /** How long a trigger may take before UnexpectedLambdaException (Cognito: 5 s). */
   triggerTimeoutMs?: number;
+  /** Serve the hosted UI (/oauth2/*, /logout) on `url`, federating to `google`. */
+  hostedUi?: HostedUiOptions;
+}
+
+/** The app client's OAuth settings (Cognito: CallbackURLs, LogoutURLs, AllowedOAuthScopes) and the Google IdP. */
+export interface HostedUiOptions {
+  /** Exact registered redirect_uri values. */
+  callbackUrls: string[];
+  /** Exact registered logout_uri values. */
+  logoutUrls: string[];
+  /** Discovery at `${issuer}/.well-known/openid-configuration`. */
+  google?: { issuer: string; clientId: string; clientSecret: string };
+  /** Default ['openid', 'email', 'profile']. */
+  scopes?: string[];
+}
+
+const OAUTH_SCOPES = ['openid', 'email', 'phone', 'profile', 'aws.cognito.signin.user.admin'];
+
+/** Callback and sign-out URLs: https, or http on localhost only (COGNITO.md, Hosted UI / OAuth). */
+function checkAppUrl(label: string, value: unknown, problems: string[]): void {
+  let url: URL | null = null;
+  try {
+    url = typeof value === 'string' ? new URL(value) : null;
+  } catch {
+    url = null;
+  }
+  const ok =
+    url !== null &&
+    url.hash === '' &&
+    (url.protocol === 'https:' || (url.protocol === 'http:' && url.hostname === 'localhost'));
+  if (!ok)
+    problems.push(
+      `${label} must be an https URL (or http://localhost) without a fragment, got ${String(value)}`,
+    );
+}
+
+function hostedUiFrom(options: HostedUiOptions | undefined, problems: string[]): HostedUiSettings | null {
+  if (!options) return null;
+  const { callbackUrls, logoutUrls, google, scopes = ['openid', 'email', 'profile'] } = options;
+  if (!Array.isArray(callbackUrls) || callbackUrls.length === 0)
+    problems.push('hostedUi.callbackUrls must list at least one URL');
+  else for (const url of callbackUrls) checkAppUrl('hostedUi.callbackUrls', url, problems);
+  if (!Array.isArray(logoutUrls)) problems.push('hostedUi.logoutUrls must be a list');
+  else for (const url of logoutUrls) checkAppUrl('hostedUi.logoutUrls', url, problems);
+  for (const scope of scopes)
+    if (!OAUTH_SCOPES.includes(scope)) problems.push(`hostedUi.scopes: unknown scope ${scope}`);
+  if (google) {
+    for (const key of ['issuer', 'clientId', 'clientSecret'] as const) {
+      if (typeof google[key] !== 'string' || google[key] === '')
+        problems.push(`hostedUi.google.${key} must be a non-empty string`);
+    }
+    if (typeof google.issuer === 'string' && !/^https?:\/\/[^/]/.test(google.issuer)) {
+      problems.push(`hostedUi.google.issuer must be an http(s) URL, got ${google.issuer}`);
+    }
+  }
+  return {
+    callbackUrls: [...(callbackUrls ?? [])],
+    logoutUrls: [...(logoutUrls ?? [])],
+    google: google
+      ? { issuer: google.issuer, clientId: google.clientId, clientSecret: google.clientSecret }
+      : null,
+    scopes: [...scopes],
+  };
 }
 
 export interface CognitoEmulator {
@@ -92,6 +156,7 @@ function settingsFrom(options: CognitoEmulatorOptions): PoolSettings {
     if (!(Number.isFinite(value) && value > 0))
       problems.push(`${key} must be a positive number, got ${value}`);
   }
+  const hostedUi = hostedUiFrom(options.hostedUi, problems);
   if (problems.length > 0) throw new TypeError(`Invalid Cognito emulator options: ${problems.join('; ')}`);
   return {
     region,
@@ -107,6 +172,7 @@ function settingsFrom(options: CognitoEmulatorOptions): PoolSettings {
     refreshTokenValiditySeconds,
     refreshTokenRotation: { ...refreshTokenRotation },
     triggerTimeoutMs,
+    hostedUi,
   };
 }
 
@@ -129,6 +195,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     refreshTokens: new Map((stored?.refreshTokens ?? []).map((r: RefreshRecord) => [r.id, r])),
     issuer: '',
     counts: { operations: {}, triggers: {} },
+    hostedUiState: createHostedUiState(),
   };
 
   const snapshot = (): PersistedState => {

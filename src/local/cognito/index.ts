@@ -1,2 +1,2 @@
-export type { CognitoEmulator, CognitoEmulatorOptions } from './emulator.ts';
+export type { CognitoEmulator, CognitoEmulatorOptions, HostedUiOptions } from './emulator.ts';
 export { startCognitoEmulator } from './emulator.ts';

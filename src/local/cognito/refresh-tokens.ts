@@ -18,6 +18,8 @@ export interface RefreshRecord {
   revoked: boolean;
   /** Milliseconds; set when GetTokensFromRefreshToken rotated this token out. */
   rotatedAt?: number;
+  /** Scopes granted at the hosted UI; refreshed access tokens keep them. */
+  scope?: string;
 }
 
 export interface AuthenticationResult {
@@ -32,6 +34,7 @@ interface Lineage {
   authTime: number;
   originJti: string;
   eventId: string;
+  scope?: string;
 }
 
 async function newRefreshToken(ctx: EmulatorContext, user: StoredUser, lineage: Lineage): Promise<string> {
@@ -55,10 +58,15 @@ async function newRefreshToken(ctx: EmulatorContext, user: StoredUser, lineage: 
 export async function issueTokens(
   ctx: EmulatorContext,
   user: StoredUser,
-  options: { lineage?: Lineage; withRefreshToken: boolean },
+  options: { lineage?: Lineage; withRefreshToken: boolean; nonce?: string; scope?: string },
 ): Promise<AuthenticationResult> {
   const now = nowSeconds(ctx);
-  const lineage = options.lineage ?? { authTime: now, originJti: randomUUID(), eventId: randomUUID() };
+  const lineage = options.lineage ?? {
+    authTime: now,
+    originJti: randomUUID(),
+    eventId: randomUUID(),
+    ...(options.scope === undefined ? {} : { scope: options.scope }),
+  };
   const tokenContext = {
     issuer: ctx.issuer,
     clientId: ctx.settings.clientId,
@@ -66,6 +74,7 @@ export async function issueTokens(
     ...lineage,
     idTokenValiditySeconds: ctx.settings.idTokenValiditySeconds,
     accessTokenValiditySeconds: ctx.settings.accessTokenValiditySeconds,
+    ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
   };
   const result: AuthenticationResult = {
     AccessToken: await signAccessToken(ctx.keys, user, tokenContext),
@@ -122,7 +131,12 @@ export async function refreshTokens(ctx: EmulatorContext, token: string): Promis
   const { record, user } = await useRefreshToken(ctx, token);
   const rotate = ctx.settings.refreshTokenRotation.enabled;
   if (rotate) record.rotatedAt ??= ctx.clock();
-  const lineage = { authTime: record.authTime, originJti: record.originJti, eventId: record.eventId };
+  const lineage = {
+    authTime: record.authTime,
+    originJti: record.originJti,
+    eventId: record.eventId,
+    ...(record.scope === undefined ? {} : { scope: record.scope }),
+  };
   return issueTokens(ctx, user, { lineage, withRefreshToken: rotate });
 }
 

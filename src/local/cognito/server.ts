@@ -3,6 +3,8 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { authOperations } from './auth-operations.ts';
 import type { EmulatorContext } from './context.ts';
 import { CognitoServiceError } from './errors.ts';
+import { createHostedUi } from './hosted-ui.ts';
+import { providerOperations } from './provider-operations.ts';
 import { jwks } from './tokens.ts';
 import { type OperationHandler, userOperations } from './user-operations.ts';
 
@@ -10,7 +12,11 @@ const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 const JSON_11 = 'application/x-amz-json-1.1';
 const MAX_BODY_BYTES = 1024 * 1024;
 
-const OPERATIONS: Record<string, OperationHandler> = { ...userOperations, ...authOperations };
+const OPERATIONS: Record<string, OperationHandler> = {
+  ...userOperations,
+  ...authOperations,
+  ...providerOperations,
+};
 
 /** Operations after which the state file is rewritten. */
 const MUTATING = new Set([
@@ -24,6 +30,8 @@ const MUTATING = new Set([
   'AdminRespondToAuthChallenge',
   'GetTokensFromRefreshToken',
   'RevokeToken',
+  'AdminLinkProviderForUser',
+  'AdminDisableProviderForUser',
 ]);
 
 function send(
@@ -98,6 +106,7 @@ function discovery(ctx: EmulatorContext, baseUrl: string) {
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['RS256'],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    code_challenge_methods_supported: ['S256'],
   };
 }
 
@@ -120,6 +129,9 @@ export function createRequestListener({
   afterMutation,
 }: RequestListenerOptions): RequestListener {
   const wellKnown = `/${ctx.settings.userPoolId}/.well-known/`;
+  const hostedUi = ctx.settings.hostedUi
+    ? createHostedUi({ ctx, settings: ctx.settings.hostedUi, baseUrl, afterMutation })
+    : null;
 
   async function handleOperation(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const target = String(req.headers['x-amz-target'] ?? '');
@@ -147,6 +159,8 @@ export function createRequestListener({
         send(res, 200, jwks(ctx.keys), { 'content-type': 'application/json' });
       } else if (req.method === 'GET' && path === `${wellKnown}openid-configuration`) {
         send(res, 200, discovery(ctx, baseUrl()), { 'content-type': 'application/json' });
+      } else if (hostedUi && (await hostedUi(req, res))) {
+        // Served by the hosted UI.
       } else {
         send(res, 404, { message: 'Not Found' }, { 'content-type': 'application/json' });
       }

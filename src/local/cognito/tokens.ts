@@ -72,6 +72,30 @@ export interface TokenContext {
   eventId: string;
   idTokenValiditySeconds: number;
   accessTokenValiditySeconds: number;
+  /** Hosted UI: the client's `nonce` from /oauth2/authorize, echoed in the ID token. */
+  nonce?: string;
+  /** Hosted UI: the granted OAuth scopes; API sign-in uses aws.cognito.signin.user.admin. */
+  scope?: string;
+}
+
+/**
+ * The `identities` attribute is a JSON string of objects with a boolean
+ * `primary` and a numeric `dateCreated`; in the ID token Cognito sends the same
+ * entries with every value a string or null (DG: amazon-cognito-user-pools-using-the-id-token,
+ * example ID token).
+ */
+function identitiesClaim(attribute: string): unknown[] {
+  try {
+    const list = JSON.parse(attribute) as Record<string, unknown>[];
+    if (!Array.isArray(list)) return [];
+    return list.map((entry) =>
+      Object.fromEntries(
+        Object.entries(entry).map(([key, value]) => [key, value === null ? null : String(value)]),
+      ),
+    );
+  } catch {
+    return [];
+  }
 }
 
 const BOOLEAN_ATTRIBUTES = new Set(['email_verified', 'phone_number_verified']);
@@ -86,6 +110,9 @@ export async function signIdToken(keys: TokenKeys, user: StoredUser, ctx: TokenC
   for (const [name, value] of Object.entries(user.attributes)) {
     claims[name] = BOOLEAN_ATTRIBUTES.has(name) ? value === 'true' : value;
   }
+  if (user.attributes.identities !== undefined)
+    claims.identities = identitiesClaim(user.attributes.identities);
+  if (ctx.nonce !== undefined) claims.nonce = ctx.nonce;
   Object.assign(claims, {
     sub: user.sub,
     iss: ctx.issuer,
@@ -114,7 +141,7 @@ export async function signAccessToken(keys: TokenKeys, user: StoredUser, ctx: To
     origin_jti: ctx.originJti,
     event_id: ctx.eventId,
     token_use: 'access',
-    scope: 'aws.cognito.signin.user.admin',
+    scope: ctx.scope ?? 'aws.cognito.signin.user.admin',
     auth_time: ctx.authTime,
     exp: ctx.now + ctx.accessTokenValiditySeconds,
     iat: ctx.now,

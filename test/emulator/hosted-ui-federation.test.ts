@@ -1,0 +1,197 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  AdminDisableProviderForUserCommand,
+  AdminGetUserCommand,
+  AdminLinkProviderForUserCommand,
+  AdminUpdateUserAttributesCommand,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { decodeJwt } from 'jose';
+import { googleSubFor } from '../../src/local/google/index.ts';
+import {
+  type FederatedPool,
+  pkcePair,
+  redeemCode,
+  signInWithGoogle,
+  startFederatedPool,
+} from './hosted-ui-setup.ts';
+import { createUser, POOL, rejectsWith } from './setup.ts';
+
+function link(client: CognitoIdentityProviderClient, username: string, googleSub: string) {
+  return client.send(
+    new AdminLinkProviderForUserCommand({
+      UserPoolId: POOL.userPoolId,
+      DestinationUser: { ProviderName: 'Cognito', ProviderAttributeValue: username },
+      SourceUser: {
+        ProviderName: 'Google',
+        ProviderAttributeName: 'Cognito_Subject',
+        ProviderAttributeValue: googleSub,
+      },
+    }),
+  );
+}
+
+async function idTokenFor(pool: FederatedPool, email: string) {
+  const { verifier, challenge } = pkcePair();
+  const { callback } = await signInWithGoogle(pool, email, { challenge });
+  assert.equal(
+    callback.searchParams.get('error'),
+    null,
+    callback.searchParams.get('error_description') ?? '',
+  );
+  const res = await redeemCode(pool, callback.searchParams.get('code') ?? '', verifier);
+  assert.equal(res.status, 200);
+  const body = (await res.json()) as { id_token: string };
+  return decodeJwt(body.id_token);
+}
+
+describe('federated users and PreSignUp_ExternalProvider (DG: user-pool-lambda-pre-sign-up, cognito-user-pools-identity-federation-consolidate-users)', () => {
+  let pool: FederatedPool;
+  let failNext: string | null = null;
+  let linkInsideTrigger: { username: string } | null = null;
+  before(async () => {
+    pool = await startFederatedPool({
+      async preSignUp(event) {
+        if (failNext) {
+          const message = failNext;
+          failNext = null;
+          throw new Error(message);
+        }
+        if (linkInsideTrigger) {
+          const googleSub = event.userName.split('_')[1] ?? '';
+          await link(pool.client, linkInsideTrigger.username, googleSub);
+          linkInsideTrigger = null;
+        }
+        return event;
+      },
+    });
+  });
+  after(() => pool.close());
+
+  test('DG: user-pool-lambda-pre-sign-up — PreSignUp_ExternalProvider runs on the first Google sign-in only; mapped attributes are rewritten at each sign-in', async () => {
+    const before = pool.preSignUps.length;
+    const first = await idTokenFor(pool, 'first.time@example.com');
+    const googleSub = googleSubFor('first.time@example.com');
+    assert.equal(pool.preSignUps.length, before + 1);
+    const event = pool.preSignUps.at(-1);
+    assert.equal(event?.triggerSource, 'PreSignUp_ExternalProvider');
+    assert.equal(event?.userName, `google_${googleSub}`);
+    assert.equal(event?.callerContext.clientId, POOL.clientId);
+    assert.equal(event?.request.userAttributes.email, 'first.time@example.com');
+    assert.equal(event?.request.userAttributes.email_verified, 'true');
+
+    await pool.client.send(
+      new AdminUpdateUserAttributesCommand({
+        UserPoolId: POOL.userPoolId,
+        Username: `google_${googleSub}`,
+        UserAttributes: [{ Name: 'name', Value: 'Changed Locally' }],
+      }),
+    );
+    const second = await idTokenFor(pool, 'first.time@example.com');
+    assert.equal(pool.preSignUps.length, before + 1, 'no PreSignUp on the second sign-in');
+    assert.equal(second.sub, first.sub);
+    assert.equal(second.name, 'First Time', 'the mapped name is rewritten from Google');
+  });
+
+  test('DG: user-pool-lambda-pre-sign-up — a PreSignUp throw redirects with error=invalid_request, "PreSignUp failed with error <msg>." and the state; no user is created', async () => {
+    failNext = 'Sign-ups are closed';
+    const { callback } = await signInWithGoogle(pool, 'refused@example.com', { state: 'st-refused' });
+    assert.equal(callback.searchParams.get('error'), 'invalid_request');
+    assert.equal(
+      callback.searchParams.get('error_description'),
+      'PreSignUp failed with error Sign-ups are closed.',
+    );
+    assert.equal(callback.searchParams.get('state'), 'st-refused');
+    assert.equal(callback.searchParams.get('code'), null);
+    assert.match(
+      callback.search,
+      /error_description=PreSignUp\+failed\+with\+error\+Sign-ups\+are\+closed\./,
+    );
+    assert.ok(!pool.emulator.listUsernames().includes(`google_${googleSubFor('refused@example.com')}`));
+  });
+
+  test('API: AdminLinkProviderForUser, DG: cognito-user-pools-identity-federation-consolidate-users — a linked Google identity signs in as the destination user, with no new federated user', async () => {
+    const alice = await createUser(pool.client, 'alice', 'alice@example.com');
+    const googleSub = googleSubFor('alice.google@example.com');
+    await link(pool.client, 'alice', googleSub);
+    const stored = await pool.client.send(
+      new AdminGetUserCommand({ UserPoolId: POOL.userPoolId, Username: 'alice' }),
+    );
+    const identities = JSON.parse(stored.UserAttributes?.find((a) => a.Name === 'identities')?.Value ?? '[]');
+    assert.equal(identities[0].userId, googleSub);
+    assert.equal(identities[0].providerName, 'Google');
+
+    const calls = pool.preSignUps.length;
+    const claims = await idTokenFor(pool, 'alice.google@example.com');
+    assert.equal(claims['cognito:username'], 'alice');
+    assert.equal(claims.sub, alice.Attributes?.find((a) => a.Name === 'sub')?.Value);
+    assert.equal(claims.email, 'alice@example.com', 'the linked user keeps its own attributes');
+    assert.deepEqual(
+      (claims.identities as { userId: string; providerName: string }[]).map((i) => [
+        i.providerName,
+        i.userId,
+      ]),
+      [['Google', googleSub]],
+    );
+    assert.equal(pool.preSignUps.length, calls, 'no PreSignUp for a linked identity');
+    assert.ok(!pool.emulator.listUsernames().includes(`google_${googleSub}`));
+  });
+
+  test('API: AdminLinkProviderForUser — a Google identity that already signed in cannot be merged; a missing destination is UserNotFoundException; five links at most', async () => {
+    await createUser(pool.client, 'bob', 'bob@example.com');
+    await idTokenFor(pool, 'bob.google@example.com');
+    await rejectsWith(
+      link(pool.client, 'bob', googleSubFor('bob.google@example.com')),
+      'InvalidParameterException',
+      'Merging is not currently supported, provide a SourceUser that has not been used to sign into the user pool.',
+    );
+    await rejectsWith(link(pool.client, 'nobody', googleSubFor('x@example.com')), 'UserNotFoundException');
+
+    await createUser(pool.client, 'carol', 'carol@example.com');
+    for (let i = 0; i < 5; i++) await link(pool.client, 'carol', googleSubFor(`carol${i}@example.com`));
+    await rejectsWith(
+      link(pool.client, 'carol', googleSubFor('carol5@example.com')),
+      'LimitExceededException',
+    );
+    await rejectsWith(
+      link(pool.client, 'bob', googleSubFor('carol0@example.com')),
+      'InvalidParameterException',
+    );
+  });
+
+  test('API: AdminLinkProviderForUser (amplify-flutter#1716) — linking inside PreSignUp_ExternalProvider fails that first sign-in with "Already found an entry for username"; the next lands on the linked user', async () => {
+    await createUser(pool.client, 'dave', 'dave@example.com');
+    linkInsideTrigger = { username: 'dave' };
+    const googleSub = googleSubFor('dave.google@example.com');
+    const { callback } = await signInWithGoogle(pool, 'dave.google@example.com');
+    assert.equal(callback.searchParams.get('error'), 'invalid_request');
+    assert.equal(
+      callback.searchParams.get('error_description'),
+      `Already found an entry for username google_${googleSub}`,
+    );
+    const claims = await idTokenFor(pool, 'dave.google@example.com');
+    assert.equal(claims['cognito:username'], 'dave');
+  });
+
+  test('API: AdminDisableProviderForUser — unlinking sends the next Google sign-in to a new federated user', async () => {
+    await createUser(pool.client, 'erin', 'erin@example.com');
+    const googleSub = googleSubFor('erin.google@example.com');
+    await link(pool.client, 'erin', googleSub);
+    assert.equal((await idTokenFor(pool, 'erin.google@example.com'))['cognito:username'], 'erin');
+    await pool.client.send(
+      new AdminDisableProviderForUserCommand({
+        UserPoolId: POOL.userPoolId,
+        User: {
+          ProviderName: 'Google',
+          ProviderAttributeName: 'Cognito_Subject',
+          ProviderAttributeValue: googleSub,
+        },
+      }),
+    );
+    assert.equal(
+      (await idTokenFor(pool, 'erin.google@example.com'))['cognito:username'],
+      `google_${googleSub}`,
+    );
+  });
+});
