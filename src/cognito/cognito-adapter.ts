@@ -4,15 +4,22 @@ import {
   AdminDeleteUserCommand,
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
+  AdminLinkProviderForUserCommand,
   AdminRespondToAuthChallengeCommand,
   AdminUserGlobalSignOutCommand,
   type AttributeType,
   type AuthenticationResultType,
   type CognitoIdentityProviderClient,
   GetTokensFromRefreshTokenCommand,
+  ListUsersCommand,
   RevokeTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { CustomAuthRejectedError, RefreshRejectedError, UserExistsError } from './errors.ts';
+import {
+  CustomAuthRejectedError,
+  LinkRejectedError,
+  RefreshRejectedError,
+  UserExistsError,
+} from './errors.ts';
 import type { CognitoAdapter, CognitoTokens, CognitoUser } from './types.ts';
 
 export interface CognitoAdapterOptions {
@@ -58,6 +65,7 @@ function toUser(input: {
   Attributes?: AttributeType[];
   Enabled?: boolean;
   UserStatus?: string;
+  UserCreateDate?: Date;
 }): CognitoUser {
   const attributes: Record<string, string> = {};
   for (const { Name, Value } of input.Attributes ?? []) {
@@ -69,6 +77,7 @@ function toUser(input: {
     enabled: input.Enabled ?? false,
     status: input.UserStatus ?? '',
     attributes,
+    createdAt: input.UserCreateDate instanceof Date ? input.UserCreateDate.getTime() : null,
   };
 }
 
@@ -200,6 +209,47 @@ export function createCognitoAdapter(options: CognitoAdapterOptions): CognitoAda
 
     async globalSignOut(username) {
       await client.send(new AdminUserGlobalSignOutCommand({ UserPoolId: userPoolId, Username: username }));
+    },
+
+    async findUsersByEmail(email) {
+      // The filter value is quoted; a quote or backslash cannot be in a valid email we would look up.
+      if (/["\\]/.test(email)) return [];
+      const users: CognitoUser[] = [];
+      let token: string | undefined;
+      do {
+        const out = await client.send(
+          new ListUsersCommand({
+            UserPoolId: userPoolId,
+            Filter: `email = "${email}"`,
+            Limit: 60,
+            ...(token ? { PaginationToken: token } : {}),
+          }),
+        );
+        for (const user of out.Users ?? []) users.push(toUser(user));
+        token = out.PaginationToken;
+      } while (token && users.length < 60);
+      return users;
+    },
+
+    async linkGoogle(username, googleSub) {
+      try {
+        await client.send(
+          new AdminLinkProviderForUserCommand({
+            UserPoolId: userPoolId,
+            DestinationUser: { ProviderName: 'Cognito', ProviderAttributeValue: username },
+            SourceUser: {
+              ProviderName: 'Google',
+              ProviderAttributeName: 'Cognito_Subject',
+              ProviderAttributeValue: googleSub,
+            },
+          }),
+        );
+      } catch (error) {
+        const name = errorName(error) ?? '';
+        if (name === 'InvalidParameterException' || name === 'LimitExceededException')
+          throw new LinkRejectedError({ cause: error });
+        throw error;
+      }
     },
   };
 }

@@ -30,3 +30,10 @@ export class RefreshRejectedError extends CognitoAdapterError {
     super('Cognito rejected the refresh token.', options);
   }
 }
+
+/** AdminLinkProviderForUser refused the link (the source identity already has its own user, or too many links). */
+export class LinkRejectedError extends CognitoAdapterError {
+  constructor(options?: { cause?: unknown }) {
+    super('Cognito refused to link the identity to the user.', options);
+  }
+}

@@ -12,6 +12,8 @@ export interface IdTokenClaims {
   authTime: number;
   exp: number;
   identities: { providerName: string; userId: string }[];
+  /** OIDC `nonce` (hosted-UI sign-ins only); the Google callback compares it with its transaction's. */
+  nonce?: string;
 }
 
 export type IdTokenVerifier = (idToken: string) => Promise<IdTokenClaims>;
@@ -64,6 +66,7 @@ export function createIdTokenVerifier(options: {
         providerName: String(i.providerName ?? ''),
         userId: String(i.userId ?? ''),
       })),
+      ...(typeof p.nonce === 'string' ? { nonce: p.nonce } : {}),
     };
   };
 }

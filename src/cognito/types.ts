@@ -14,6 +14,8 @@ export interface CognitoUser {
   status: string;
   /** All attributes as Cognito returns them (strings). */
   attributes: Record<string, string>;
+  /** Epoch ms of `UserCreateDate`; null when Cognito did not say. */
+  createdAt: number | null;
 }
 
 /**
@@ -41,4 +43,16 @@ export interface CognitoAdapter {
   revoke(refreshToken: string): Promise<void>;
   /** AdminUserGlobalSignOut. */
   globalSignOut(username: string): Promise<void>;
+  /**
+   * ListUsers with `email = "<email>"` (exact; COGNITO.md: treat as
+   * case-insensitive, eventually consistent). Every page, at most 60 users.
+   */
+  findUsersByEmail(email: string): Promise<CognitoUser[]>;
+  /**
+   * AdminLinkProviderForUser: the Google identity `googleSub` signs in as
+   * `username` from now on. `LinkRejectedError` when Cognito refuses (the
+   * identity already has its own user — merging is not supported — or the
+   * user has too many links).
+   */
+  linkGoogle(username: string, googleSub: string): Promise<void>;
 }

@@ -5,7 +5,14 @@
  */
 
 /** Purpose a stored WebAuthn challenge was issued for. */
-export type CeremonyPurpose = 'registration' | 'authentication' | 'add-passkey';
+export type CeremonyPurpose =
+  | 'registration'
+  | 'authentication'
+  | 'add-passkey'
+  /** A Google sign-in transaction (`challenge` holds its `state`), single use. */
+  | 'oauth'
+  /** A pending explicit Google link (`intent=link`) for `userId`, read by the PreSignUp trigger. */
+  | 'google-link';
 
 export interface ChallengeRecord {
   /** Random id (base64url, ≥ 16 bytes); the ceremony cookie carries it. */

@@ -1,13 +1,103 @@
+import type { CognitoAdapter, CognitoUser } from '../cognito/types.ts';
+import { decideExternalSignUp, googleSubOf, PRE_SIGN_UP_MARKERS, pendingLinkId } from '../oauth/linking.ts';
+import type { Store } from '../store/types.ts';
 import type { PreSignUpEvent } from './types.ts';
 
+/** What the PreSignUp trigger needs to decide account linking for Google sign-ups. */
+export interface PreSignUpDeps {
+  /** ListUsers by email (the Cognito adapter's `findUsersByEmail`). */
+  findUsersByEmail(email: string): Promise<CognitoUser[]>;
+  /** AdminLinkProviderForUser (the Cognito adapter's `linkGoogle`). */
+  linkGoogle(username: string, googleSub: string): Promise<void>;
+  /**
+   * Consumes a pending explicit link (`intent=link`) the API stored for this
+   * user, if one exists and has not expired; true when there was one.
+   */
+  consumePendingLink(username: string): Promise<boolean>;
+}
+
 /**
- * PreSignUp (DG: user-pool-lambda-pre-sign-up). Accounts are created only by the
- * API (AdminCreateUser, after a verified passkey registration): public
- * self-service SignUp is refused. External-provider sign-ups pass through.
+ * The trigger's dependencies from the shared adapters: Cognito for lookups and
+ * links, the store for the pending explicit links the API records.
+ */
+export function preSignUpDepsFrom(input: {
+  cognito: Pick<CognitoAdapter, 'findUsersByEmail' | 'linkGoogle'>;
+  store: Pick<Store, 'consumeChallenge'>;
+}): PreSignUpDeps {
+  const { cognito, store } = input;
+  return {
+    findUsersByEmail: (email) => cognito.findUsersByEmail(email),
+    linkGoogle: (username, googleSub) => cognito.linkGoogle(username, googleSub),
+    async consumePendingLink(username) {
+      const record = await store.consumeChallenge(pendingLinkId(username));
+      return record?.purpose === 'google-link' && record.userId === username;
+    },
+  };
+}
+
+const CONFIRM = { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false } as const;
+
+/**
+ * PreSignUp (DG: user-pool-lambda-pre-sign-up). Accounts are created only by
+ * the API (AdminCreateUser, after a verified passkey registration): public
+ * self-service SignUp is refused.
+ *
+ * `PreSignUp_ExternalProvider` (a Google identity's first sign-in) applies
+ * `decideExternalSignUp`: with no account of that email the federated user is
+ * created; a verified-email account is linked — Cognito cannot finish the
+ * sign-in that triggered a link ("Already found an entry for username",
+ * amplify-flutter#1716), so the trigger links and then refuses with a marker
+ * the API recognises and restarts the flow once, landing on the linked user;
+ * an unverified-email account (every passkey account) is never merged into:
+ * the trigger refuses with a marker the API maps to
+ * `account_exists_sign_in_with_passkey`, unless that account's owner has
+ * started an explicit link, which the API completes after the round trip.
+ */
+export function createPreSignUpHandler(deps: PreSignUpDeps) {
+  return async function preSignUpHandler(event: PreSignUpEvent): Promise<PreSignUpEvent> {
+    if (event.triggerSource === 'PreSignUp_SignUp') {
+      throw new Error('Self-service sign-up is disabled; create an account with a passkey');
+    }
+    if (event.triggerSource === 'PreSignUp_ExternalProvider') {
+      const googleSub = googleSubOf(event.userName);
+      const email = (event.request.userAttributes.email ?? '').trim().toLowerCase();
+      if (googleSub && email) {
+        const candidates = (await deps.findUsersByEmail(email)).filter(
+          (user) => user.username.toLowerCase() !== event.userName.toLowerCase(),
+        );
+        const candidateViews = candidates.map((user) => ({
+          username: user.username,
+          status: user.status,
+          emailVerified: user.attributes.email_verified === 'true',
+        }));
+        const natives = candidateViews.filter(
+          (user) => user.status !== 'EXTERNAL_PROVIDER' && googleSubOf(user.username) === null,
+        );
+        const only = natives.length === 1 ? natives[0] : undefined;
+        const decision = decideExternalSignUp({
+          googleEmailVerified: event.request.userAttributes.email_verified === 'true',
+          candidates: candidateViews,
+          pendingLink: only ? await deps.consumePendingLink(only.username) : false,
+        });
+        if (decision.action === 'link') {
+          await deps.linkGoogle(decision.username, googleSub);
+          throw new Error(PRE_SIGN_UP_MARKERS.linked);
+        }
+        if (decision.action === 'refuse') throw new Error(PRE_SIGN_UP_MARKERS.accountExists);
+      }
+    }
+    return { ...event, response: { ...CONFIRM } };
+  };
+}
+
+/**
+ * The trigger without linking dependencies: refuses self-service sign-up and
+ * lets external-provider sign-ups create their own user (never merging them
+ * into anything). Deployments wire `createPreSignUpHandler` instead.
  */
 export async function preSignUp(event: PreSignUpEvent): Promise<PreSignUpEvent> {
   if (event.triggerSource === 'PreSignUp_SignUp') {
     throw new Error('Self-service sign-up is disabled; create an account with a passkey');
   }
-  return { ...event, response: { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false } };
+  return { ...event, response: { ...CONFIRM } };
 }

@@ -23,7 +23,12 @@ export function passkeyRegisterRoutes(rt: Runtime, limiter: FailureLimiter) {
 
   app.post('/options', async (c) => {
     const body = await readJson(c, registerOptionsBody);
-    if ((await rt.store.findUserIdByEmail(body.email)) !== null) throw new EmailTakenError();
+    // Passkey accounts claim their email in the table; Google-only accounts exist only in Cognito.
+    const [claimed, cognitoUsers] = await Promise.all([
+      rt.store.findUserIdByEmail(body.email),
+      rt.cognito.findUsersByEmail(body.email),
+    ]);
+    if (claimed !== null || cognitoUsers.length > 0) throw new EmailTakenError();
     const id = randomId();
     const challenge = newChallenge();
     const userId = randomUUID();

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { RefreshRejectedError } from '../../cognito/errors.ts';
 import { UnauthenticatedError } from '../../errors.ts';
 import { describeError } from '../../logging/logger.ts';
+import { hostedUiLogoutUrl } from '../../oauth/urls.ts';
 import { ANONYMOUS_BINDING } from '../../sessions/csrf.ts';
 import { openRefresh, openSession, type Session } from '../../sessions/session.ts';
 import { clearCookie, currentCsrfBinding, readCookie } from '../cookies.ts';
@@ -15,6 +16,7 @@ import {
   writeRefreshCookie,
   writeSessionCookie,
 } from '../session-cookies.ts';
+import { googleUrlSettings } from './google.ts';
 
 /** CSRF token, `me`, refresh and logout (shared/API.md "CSRF" and "Session"). */
 export function sessionRoutes(rt: Runtime) {
@@ -80,9 +82,15 @@ export function sessionRoutes(rt: Runtime) {
         c.get('log').warn('refresh token revocation failed', describeError(error));
       });
     }
+    // A Google session also ends the hosted-UI session, or the next "Continue with Google"
+    // would sign straight back in (shared/API.md "Session").
+    const authMethod =
+      state?.authMethod ??
+      (await openSession(readCookie(c, jar.session), rt.keys, now, { ignoreExpiry: true }))?.authMethod;
+    const redirectTo = authMethod === 'google' ? hostedUiLogoutUrl(googleUrlSettings(rt)) : null;
     clearAuthCookies(c, rt);
     const csrfToken = issueCsrf(c, rt, ANONYMOUS_BINDING);
-    return c.json({ redirectTo: null, csrfToken });
+    return c.json({ redirectTo, csrfToken });
   });
 
   return app;

@@ -1,0 +1,96 @@
+// End to end in Chromium: "Continue with Google" on the demo app's login page →
+// Cognito emulator hosted UI → Google stand-in (oidc-provider) → API callback →
+// signed in; then the Google user adds a passkey, signs out (ending the hosted-UI
+// session) and signs in with the passkey.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { mountDemoApp } from '../../src/local/demo-app.ts';
+import { type LocalStack, startLocalStack } from '../../src/local/stack.ts';
+import { createLogger } from '../../src/logging/logger.ts';
+import { launchChromium, pageWithAuthenticator } from '../support/chromium.ts';
+import { TEST_SECRET_KEY } from '../support/stack.ts';
+
+let stack: LocalStack;
+let browser: Browser;
+
+before(async () => {
+  stack = await startLocalStack({
+    port: 0,
+    env: { SECRET_KEY: TEST_SECRET_KEY },
+    logger: createLogger({ level: 'silent' }),
+    mount: mountDemoApp,
+  });
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+async function me(page: Page) {
+  return page.evaluate(async () => {
+    const response = await fetch('/auth/me', { credentials: 'same-origin' });
+    return { status: response.status, body: await response.json() };
+  });
+}
+
+test('Continue with Google, then add a passkey and sign in with it, in a real browser', async () => {
+  const { page, context, cdp, authenticatorId } = await pageWithAuthenticator(browser);
+  const email = `e2e.google.${Date.now()}@example.com`;
+  const locations: string[] = [];
+  page.on('response', (response) => {
+    const location = response.headers().location;
+    if (location && response.url().startsWith(stack.url)) locations.push(location);
+  });
+
+  await page.goto(`${stack.url}/login`);
+  await page.waitForSelector('body[data-signed-in="false"]');
+  await page.click('#google-signin');
+  await page.waitForSelector('input[name="email"]');
+  assert.match(await page.title(), /LOCAL STAND-IN/);
+  await page.fill('input[name="email"]', email);
+  await page.click('button[type="submit"]');
+  await page.waitForURL(`${stack.url}/expenses`);
+  await page.waitForSelector('body[data-signed-in="true"]');
+
+  const signedIn = await me(page);
+  assert.equal(signedIn.status, 200);
+  assert.equal(signedIn.body.session.authMethod, 'google');
+  assert.equal(signedIn.body.user.email, email);
+  assert.deepEqual(signedIn.body.user.providers, ['google']);
+  const cookies = await context.cookies(stack.url);
+  assert.equal(
+    cookies.some((c) => c.name === 'oauth'),
+    false,
+    'the oauth cookie is gone',
+  );
+  for (const location of locations) assert.doesNotMatch(location, /[?&](code|id_token|access_token)=/);
+
+  // The Google user adds a passkey (signed in moments ago, so no re-authentication).
+  await page.goto(`${stack.url}/account`);
+  await page.waitForSelector('body[data-signed-in="true"]');
+  await page.waitForFunction(
+    () => document.getElementById('passkey-list')?.getAttribute('aria-busy') === 'false',
+  );
+  await page.click('#add-passkey');
+  await page.waitForFunction(() => Number(document.getElementById('passkey-list')?.dataset.count ?? 0) === 1);
+  const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+  assert.equal(credentials.length, 1);
+
+  // Signing out of a Google session goes through the hosted UI's /logout back to the login page.
+  await page.click('#signout');
+  await page.waitForURL(`${stack.url}/login**`);
+  await page.waitForSelector('body[data-signed-in="false"]');
+  assert.equal((await me(page)).status, 401);
+
+  await page.click('#signin-usernameless');
+  await page.waitForURL('**/expenses');
+  await page.waitForSelector('body[data-signed-in="true"]');
+  const viaPasskey = await me(page);
+  assert.equal(viaPasskey.body.session.authMethod, 'passkey');
+  assert.equal(viaPasskey.body.user.id, signedIn.body.user.id);
+  assert.deepEqual(viaPasskey.body.user.providers, ['passkey', 'google']);
+  await context.close();
+});

@@ -1,0 +1,156 @@
+// Issue 3 item 4, shared/SECURITY.md "OAuth / OIDC": identities keyed by provider + sub;
+// a Google identity is linked by email only to a verified-email account; an
+// unverified (passkey) account is never merged into, its owner links explicitly.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  AdminCreateUserCommand,
+  CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { googleSubFor } from '../../src/local/google/index.ts';
+import { TestBrowser } from '../support/browser.ts';
+import { signIn, signUp, uniqueEmail } from '../support/flows.ts';
+import { GoogleFlowWalker, hasSessionCookie, loginError } from '../support/google.ts';
+import { SoftAuthenticator } from '../support/soft-authenticator.ts';
+import { manualClock, startTestStack, type TestStack } from '../support/stack.ts';
+
+describe('account linking', () => {
+  let stack: TestStack;
+  const time = manualClock();
+
+  before(async () => {
+    stack = await startTestStack({ clock: time.clock });
+  });
+  after(() => stack.close());
+
+  async function passkeyAccount(email: string) {
+    const browser = new TestBrowser(stack);
+    const authenticator = new SoftAuthenticator();
+    const created = await signUp(browser, authenticator, email);
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    return { browser, authenticator, userId: created.body.user.id as string };
+  }
+
+  test('Google with the email of a passkey account is refused, nothing created', async () => {
+    const email = uniqueEmail('passkey');
+    await passkeyAccount(email);
+    const before = stack.cognito.listUsernames().length;
+    const w = new GoogleFlowWalker(new TestBrowser(stack));
+    const run = await w.run('/auth/google?returnTo=/expenses', { email });
+    assert.equal(loginError(run.finalUrl), 'account_exists_sign_in_with_passkey', run.finalUrl);
+    assert.equal(hasSessionCookie(w.browser), false);
+    assert.equal(stack.cognito.listUsernames().length, before, 'no federated user was created');
+  });
+
+  test('passkey sign-up with the email of a Google-only account → 409 email_taken, nothing created', async () => {
+    const email = uniqueEmail('google-first');
+    const w = new GoogleFlowWalker(new TestBrowser(stack));
+    const run = await w.run('/auth/google?returnTo=/expenses', { email });
+    assert.equal(loginError(run.finalUrl), null, run.finalUrl);
+    assert.equal(hasSessionCookie(w.browser), true);
+    const users = stack.cognito.listUsernames().length;
+    const other = new TestBrowser(stack);
+    await other.primeCsrf();
+    const options = await other.post('/auth/passkey/register/options', { email });
+    assert.equal(options.status, 409);
+    assert.equal(options.body.error.code, 'email_taken');
+    assert.equal(other.cookie('ceremony'), undefined);
+    assert.equal(stack.cognito.listUsernames().length, users);
+  });
+
+  test('a passkey user links Google explicitly; /auth/me lists both; Google then signs in to that account', async () => {
+    const email = uniqueEmail('linker');
+    const { browser, authenticator, userId } = await passkeyAccount(email);
+    const w = new GoogleFlowWalker(browser);
+    const run = await w.run('/auth/google?intent=link&returnTo=/account', { email });
+    assert.equal(run.finalUrl, `${stack.config.frontendUrl}/account`);
+    const me = await browser.get('/auth/me');
+    assert.equal(me.body.user.id, userId);
+    assert.deepEqual(me.body.user.providers, ['passkey', 'google']);
+    const federated = `google_${googleSubFor(email)}`;
+    assert.equal(
+      stack.cognito.listUsernames().some((name) => name.toLowerCase() === federated),
+      false,
+      'the federated user of the round trip was replaced by the link',
+    );
+
+    // Google now signs in to the passkey account.
+    const google = new GoogleFlowWalker(new TestBrowser(stack));
+    const signedIn = await google.run('/auth/google?returnTo=/expenses', { email });
+    assert.equal(signedIn.finalUrl, `${stack.config.frontendUrl}/expenses`);
+    const viaGoogle = await google.browser.get('/auth/me');
+    assert.equal(viaGoogle.body.user.id, userId);
+    assert.equal(viaGoogle.body.session.authMethod, 'google');
+    assert.deepEqual(viaGoogle.body.user.providers, ['passkey', 'google']);
+
+    // And the passkey still works, listing both providers.
+    const passkey = new TestBrowser(stack);
+    const again = await signIn(passkey, authenticator);
+    assert.equal(again.status, 200);
+    assert.deepEqual(again.body.user.providers, ['passkey', 'google']);
+  });
+
+  test('linking needs a signed-in session', async () => {
+    const w = new GoogleFlowWalker(new TestBrowser(stack));
+    const run = await w.run('/auth/google?intent=link&returnTo=/account');
+    assert.equal(loginError(run.finalUrl), 'reauth_required');
+    assert.equal(w.browser.cookie('oauth'), undefined);
+  });
+
+  test('linking needs a sign-in within the last 5 minutes', async () => {
+    const { browser } = await passkeyAccount(uniqueEmail('stale'));
+    time.advance(6 * 60 * 1000);
+    try {
+      const response = await browser.get('/auth/google?intent=link&returnTo=/account');
+      assert.equal(response.status, 302);
+      assert.equal(loginError(response.headers.get('location') ?? ''), 'reauth_required');
+    } finally {
+      time.advance(-6 * 60 * 1000);
+    }
+  });
+
+  test('a Google account with its own expenser account cannot be linked to another', async () => {
+    const googleEmail = uniqueEmail('own');
+    const own = new GoogleFlowWalker(new TestBrowser(stack));
+    await own.run('/auth/google?returnTo=/', { email: googleEmail });
+    const ownId = (await own.browser.get('/auth/me')).body.user.id;
+    // The Google account predates the link attempt (the stack's clock is manual).
+    time.advance(5000);
+
+    const { browser, userId } = await passkeyAccount(uniqueEmail('other'));
+    const w = new GoogleFlowWalker(browser);
+    const run = await w.run('/auth/google?intent=link&returnTo=/account', { email: googleEmail });
+    assert.equal(loginError(run.finalUrl), 'google_account_in_use', run.finalUrl);
+    const me = await browser.get('/auth/me');
+    assert.equal(me.body.user.id, userId, 'still signed in as before');
+    assert.deepEqual(me.body.user.providers, ['passkey']);
+    assert.ok(stack.cognito.listUsernames().includes(ownId), 'the Google account was not destroyed');
+  });
+
+  test('an account whose email is verified is linked automatically; the retry lands on it', async () => {
+    const email = uniqueEmail('verified');
+    const client = new CognitoIdentityProviderClient({
+      endpoint: stack.cognito.url,
+      region: stack.config.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const created = await client.send(
+      new AdminCreateUserCommand({
+        UserPoolId: stack.config.cognito.userPoolId,
+        Username: 'verified-native-user',
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [
+          { Name: 'email', Value: email },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+      }),
+    );
+    client.destroy();
+    const w = new GoogleFlowWalker(new TestBrowser(stack));
+    const run = await w.run('/auth/google?returnTo=/expenses', { email });
+    assert.equal(run.finalUrl, `${stack.config.frontendUrl}/expenses`);
+    const me = await w.browser.get('/auth/me');
+    assert.equal(me.body.user.id, created.User?.Username);
+    assert.deepEqual(me.body.user.providers, ['google']);
+  });
+});

@@ -1,0 +1,114 @@
+// The PreSignUp trigger's linking policy for PreSignUp_ExternalProvider
+// (DG: user-pool-lambda-pre-sign-up; COGNITO.md "Hosted UI / OAuth"), with fake lookups.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { CognitoUser } from '../../src/cognito/types.ts';
+import { parsePreSignUpRefusal } from '../../src/oauth/linking.ts';
+import { createPreSignUpHandler, type PreSignUpDeps } from '../../src/triggers/pre-sign-up.ts';
+import type { PreSignUpEvent } from '../../src/triggers/types.ts';
+
+function externalEvent(email: string, emailVerified = 'true'): PreSignUpEvent {
+  return {
+    version: '1',
+    triggerSource: 'PreSignUp_ExternalProvider',
+    region: 'us-east-1',
+    userPoolId: 'us-east-1_TestPool1',
+    userName: 'Google_1029384756',
+    callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: 'client' },
+    request: { userAttributes: { email, email_verified: emailVerified } },
+    response: {},
+  };
+}
+
+function user(username: string, emailVerified: boolean, status = 'FORCE_CHANGE_PASSWORD'): CognitoUser {
+  return {
+    username,
+    sub: username,
+    enabled: true,
+    status,
+    attributes: { email: 'ada@example.com', email_verified: emailVerified ? 'true' : 'false' },
+    createdAt: 0,
+  };
+}
+
+function fakes(users: CognitoUser[], pending: string[] = []) {
+  const calls = { links: [] as [string, string][], lookups: [] as string[] };
+  const deps: PreSignUpDeps = {
+    async findUsersByEmail(email) {
+      calls.lookups.push(email);
+      return users;
+    },
+    async linkGoogle(username, sub) {
+      calls.links.push([username, sub]);
+    },
+    async consumePendingLink(username) {
+      const index = pending.indexOf(username);
+      if (index < 0) return false;
+      pending.splice(index, 1);
+      return true;
+    },
+  };
+  return { deps, calls };
+}
+
+async function refusal(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    return parsePreSignUpRefusal(`PreSignUp failed with error ${(error as Error).message}.`);
+  }
+  return 'accepted';
+}
+
+describe('PreSignUp linking policy', () => {
+  test('a new email: the federated user is created', async () => {
+    const { deps, calls } = fakes([]);
+    const out = await createPreSignUpHandler(deps)(externalEvent(' Ada@Example.com '));
+    assert.deepEqual(out.response, {
+      autoConfirmUser: false,
+      autoVerifyEmail: false,
+      autoVerifyPhone: false,
+    });
+    assert.deepEqual(calls.lookups, ['ada@example.com']);
+  });
+
+  test('a passkey account (unverified email): refused with the account_exists marker, nothing linked', async () => {
+    const { deps, calls } = fakes([user('passkey-user', false)]);
+    assert.equal(
+      await refusal(createPreSignUpHandler(deps)(externalEvent('ada@example.com'))),
+      'account_exists',
+    );
+    assert.deepEqual(calls.links, []);
+  });
+
+  test('a verified account: linked, then refused with the linked marker so the retry lands on it', async () => {
+    const { deps, calls } = fakes([user('verified-user', true)]);
+    assert.equal(await refusal(createPreSignUpHandler(deps)(externalEvent('ada@example.com'))), 'linked');
+    assert.deepEqual(calls.links, [['verified-user', '1029384756']]);
+  });
+
+  test('Google did not verify the email: never linked', async () => {
+    const { deps, calls } = fakes([user('verified-user', true)]);
+    assert.equal(
+      await refusal(createPreSignUpHandler(deps)(externalEvent('ada@example.com', 'false'))),
+      'account_exists',
+    );
+    assert.deepEqual(calls.links, []);
+  });
+
+  test('the account owner began an explicit link: created (the API links it), pending link consumed', async () => {
+    const pending = ['passkey-user'];
+    const { deps, calls } = fakes([user('passkey-user', false)], pending);
+    assert.equal(await refusal(createPreSignUpHandler(deps)(externalEvent('ada@example.com'))), 'accepted');
+    assert.deepEqual(calls.links, []);
+    assert.deepEqual(pending, []);
+  });
+
+  test('self-service sign-up stays refused; AdminCreateUser passes', async () => {
+    const { deps } = fakes([]);
+    const handler = createPreSignUpHandler(deps);
+    await assert.rejects(handler({ ...externalEvent('a@b.co'), triggerSource: 'PreSignUp_SignUp' }));
+    const out = await handler({ ...externalEvent('a@b.co'), triggerSource: 'PreSignUp_AdminCreateUser' });
+    assert.equal(out.response.autoConfirmUser, false);
+  });
+});

@@ -1,0 +1,263 @@
+// shared/SECURITY.md "OAuth / OIDC": returnTo is a relative same-origin path or `/`;
+// state, nonce and PKCE verifier per transaction, sealed into the browser's cookie,
+// short-lived; linking never merges into an account whose email is unverified.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { calculatePKCECodeChallenge } from 'openid-client';
+import { GoogleSignInError } from '../../src/oauth/errors.ts';
+import {
+  decideExplicitLink,
+  decideExternalSignUp,
+  googleSubOf,
+  PRE_SIGN_UP_MARKERS,
+  parsePreSignUpRefusal,
+} from '../../src/oauth/linking.ts';
+import { safeReturnTo } from '../../src/oauth/return-to.ts';
+import {
+  newTransaction,
+  openTransaction,
+  pkceChallenge,
+  sealTransaction,
+  TRANSACTION_TTL_SECONDS,
+} from '../../src/oauth/transaction.ts';
+import { hostedUiLogoutUrl, loginErrorRedirect } from '../../src/oauth/urls.ts';
+import { deriveKeys } from '../../src/sessions/keys.ts';
+import { TEST_SECRET_KEY } from '../support/stack.ts';
+
+describe('safeReturnTo (RFC 9700 §4.11: no open redirector)', () => {
+  for (const hostile of [
+    'https://evil.example',
+    '//evil.example',
+    '/\\evil.example',
+    '\\/evil.example',
+    'javascript:alert(1)',
+    '/%0d%0aSet-Cookie:x',
+    ' /x',
+    '/x y',
+    '/\tevil',
+    'evil.example/x',
+    '',
+    `/${'a'.repeat(600)}`,
+  ]) {
+    test(`${JSON.stringify(hostile.slice(0, 40))} falls back to /`, () => {
+      const result = safeReturnTo(hostile);
+      // Percent-encoded CR/LF stay encoded and harmless; everything else is refused outright.
+      if (hostile.startsWith('/%0d')) assert.equal(result, hostile);
+      else assert.equal(result, '/');
+    });
+  }
+
+  test('missing or non-string values fall back to /', () => {
+    assert.equal(safeReturnTo(undefined), '/');
+    assert.equal(safeReturnTo(null), '/');
+  });
+
+  test('relative paths with query and fragment are kept', () => {
+    assert.equal(safeReturnTo('/expenses'), '/expenses');
+    assert.equal(safeReturnTo('/account?tab=security#google'), '/account?tab=security#google');
+  });
+
+  test('dot segments are resolved and cannot climb out of the origin', () => {
+    assert.equal(safeReturnTo('/a/../../b'), '/b');
+  });
+});
+
+describe('OAuth transaction', () => {
+  const keys = deriveKeys(TEST_SECRET_KEY);
+  const now = Date.UTC(2026, 0, 1);
+
+  test('each transaction has its own unguessable state, nonce and verifier', () => {
+    const a = newTransaction({ returnTo: '/', intent: 'signin', now });
+    const b = newTransaction({ returnTo: '/', intent: 'signin', now });
+    for (const field of ['id', 'state', 'nonce', 'codeVerifier'] as const) {
+      assert.notEqual(a[field], b[field]);
+      assert.match(a[field], /^[A-Za-z0-9_-]+$/);
+    }
+    assert.ok(a.state.length >= 43 && a.nonce.length >= 43);
+    assert.ok(a.codeVerifier.length >= 43 && a.codeVerifier.length <= 128, 'RFC 7636 §4.1 length');
+  });
+
+  test('the S256 challenge matches openid-client', async () => {
+    const tx = newTransaction({ returnTo: '/', intent: 'signin', now });
+    assert.equal(pkceChallenge(tx.codeVerifier), await calculatePKCECodeChallenge(tx.codeVerifier));
+  });
+
+  test('seal and open round-trip, with the link user', async () => {
+    const tx = newTransaction({
+      returnTo: '/account',
+      intent: 'link',
+      linkUser: { id: 'u1', sid: 's1' },
+      now,
+    });
+    const sealed = await sealTransaction(tx, keys.oauth, now);
+    assert.ok(!sealed.includes(tx.state) && !sealed.includes(tx.codeVerifier), 'encrypted, not just signed');
+    assert.deepEqual(await openTransaction(sealed, keys.oauth, now + 1000), tx);
+  });
+
+  test('expires after at most 600 s', async () => {
+    const tx = newTransaction({ returnTo: '/', intent: 'signin', now });
+    const sealed = await sealTransaction(tx, keys.oauth, now);
+    assert.ok(TRANSACTION_TTL_SECONDS <= 600);
+    assert.equal(await openTransaction(sealed, keys.oauth, now + (TRANSACTION_TTL_SECONDS + 1) * 1000), null);
+  });
+
+  test('tampered, foreign-key or other-purpose values are refused', async () => {
+    const tx = newTransaction({ returnTo: '/', intent: 'signin', now });
+    const sealed = await sealTransaction(tx, keys.oauth, now);
+    const flipped = `${sealed.slice(0, -3)}${sealed.endsWith('A') ? 'B' : 'A'}${sealed.slice(-2)}`;
+    assert.equal(await openTransaction(flipped, keys.oauth, now), null);
+    assert.equal(await openTransaction(sealed, keys.session, now), null);
+    const otherSecret = deriveKeys(`${TEST_SECRET_KEY}-other-secret-key`);
+    assert.equal(await openTransaction(sealed, otherSecret.oauth, now), null);
+    assert.equal(await openTransaction(undefined, keys.oauth, now), null);
+  });
+});
+
+describe('linking rules', () => {
+  const passkeyUser = { username: '5b0c8f3e-0000-4000-8000-000000000001', status: 'FORCE_CHANGE_PASSWORD' };
+
+  test('no account with the email → create', () => {
+    assert.deepEqual(
+      decideExternalSignUp({ googleEmailVerified: true, candidates: [], pendingLink: false }),
+      {
+        action: 'create',
+      },
+    );
+  });
+
+  test('an unverified account with the email → refuse (no pre-account hijacking)', () => {
+    const decision = decideExternalSignUp({
+      googleEmailVerified: true,
+      candidates: [{ ...passkeyUser, emailVerified: false }],
+      pendingLink: false,
+    });
+    assert.deepEqual(decision, { action: 'refuse' });
+  });
+
+  test('a verified account and a Google-verified email → link', () => {
+    const decision = decideExternalSignUp({
+      googleEmailVerified: true,
+      candidates: [{ ...passkeyUser, emailVerified: true }],
+      pendingLink: false,
+    });
+    assert.deepEqual(decision, { action: 'link', username: passkeyUser.username });
+  });
+
+  test('an email Google did not verify never links', () => {
+    const decision = decideExternalSignUp({
+      googleEmailVerified: false,
+      candidates: [{ ...passkeyUser, emailVerified: true }],
+      pendingLink: false,
+    });
+    assert.deepEqual(decision, { action: 'refuse' });
+  });
+
+  test('a pending explicit link lets the federated user be created for the API to link', () => {
+    const decision = decideExternalSignUp({
+      googleEmailVerified: true,
+      candidates: [{ ...passkeyUser, emailVerified: false }],
+      pendingLink: true,
+    });
+    assert.deepEqual(decision, { action: 'create' });
+  });
+
+  test('other federated users with the email are not link targets', () => {
+    const decision = decideExternalSignUp({
+      googleEmailVerified: true,
+      candidates: [{ username: 'Google_999', status: 'EXTERNAL_PROVIDER', emailVerified: true }],
+      pendingLink: false,
+    });
+    assert.deepEqual(decision, { action: 'create' });
+  });
+
+  test('googleSubOf reads Google_ and google_ usernames only', () => {
+    assert.equal(googleSubOf('Google_1234'), '1234');
+    assert.equal(googleSubOf('google_1234'), '1234');
+    assert.equal(googleSubOf('5b0c8f3e'), null);
+    assert.equal(googleSubOf('Facebook_1'), null);
+  });
+
+  test('trigger markers survive Cognito’s wrapping', () => {
+    assert.equal(
+      parsePreSignUpRefusal(`PreSignUp failed with error ${PRE_SIGN_UP_MARKERS.linked}.`),
+      'linked',
+    );
+    assert.equal(
+      parsePreSignUpRefusal(`PreSignUp failed with error ${PRE_SIGN_UP_MARKERS.accountExists}.`),
+      'account_exists',
+    );
+    assert.equal(parsePreSignUpRefusal('PreSignUp failed with error boom.'), null);
+    assert.equal(parsePreSignUpRefusal(undefined), null);
+  });
+
+  describe('explicit link', () => {
+    const base = {
+      currentUsername: 'me',
+      googleSub: '42',
+      transactionCreatedAt: 1_000_000,
+      federatedUserHasPasskeys: false,
+    };
+    test('the identity already signs in as me', () => {
+      assert.deepEqual(decideExplicitLink({ ...base, tokenUsername: 'me', federatedUserCreatedAt: null }), {
+        action: 'already-linked',
+      });
+    });
+    test('a federated user created by this round trip is replaced by the link', () => {
+      assert.deepEqual(
+        decideExplicitLink({ ...base, tokenUsername: 'Google_42', federatedUserCreatedAt: 1_000_500 }),
+        { action: 'replace-and-link', federatedUsername: 'Google_42', googleSub: '42' },
+      );
+    });
+    test('an older Google account is never destroyed', () => {
+      assert.deepEqual(
+        decideExplicitLink({ ...base, tokenUsername: 'Google_42', federatedUserCreatedAt: 10 }),
+        { action: 'in-use' },
+      );
+    });
+    test('a Google account that holds passkeys is never destroyed', () => {
+      assert.deepEqual(
+        decideExplicitLink({
+          ...base,
+          tokenUsername: 'Google_42',
+          federatedUserCreatedAt: 1_000_500,
+          federatedUserHasPasskeys: true,
+        }),
+        { action: 'in-use' },
+      );
+    });
+    test('another native account is in use', () => {
+      assert.deepEqual(
+        decideExplicitLink({ ...base, tokenUsername: 'someone-else', federatedUserCreatedAt: 1_000_500 }),
+        { action: 'in-use' },
+      );
+    });
+  });
+});
+
+describe('Google URLs', () => {
+  const settings = {
+    apiUrl: 'https://api.example.com',
+    frontendUrl: 'https://app.example.com',
+    domain: 'https://auth.example.com',
+    clientId: 'client123',
+  };
+
+  test('logout URL names the client and the registered sign-out URL', () => {
+    const url = new URL(hostedUiLogoutUrl(settings) ?? '');
+    assert.equal(url.origin + url.pathname, 'https://auth.example.com/logout');
+    assert.equal(url.searchParams.get('client_id'), 'client123');
+    assert.equal(url.searchParams.get('logout_uri'), 'https://app.example.com/login');
+  });
+
+  test('no hosted-UI domain, no logout URL', () => {
+    assert.equal(hostedUiLogoutUrl({ ...settings, domain: undefined }), null);
+  });
+
+  test('error redirects go to the login page with the code', () => {
+    assert.equal(
+      loginErrorRedirect(settings, 'account_exists_sign_in_with_passkey'),
+      'https://app.example.com/login?error=account_exists_sign_in_with_passkey',
+    );
+    assert.equal(new GoogleSignInError('google_failed', 'x').code, 'google_failed');
+  });
+});
