@@ -70,6 +70,31 @@ export class EmailTakenError extends AuthError {
   }
 }
 
+/** A sensitive change needs a sign-in within the last few minutes (shared/API.md "Passkey management"). */
+export class ReauthRequiredError extends AuthError {
+  constructor() {
+    super('reauth_required', 401, 'Sign in again to confirm it is you, then retry.');
+  }
+}
+
+/** Deleting this would leave the account with no way to sign in. */
+export class LastSignInMethodError extends AuthError {
+  constructor() {
+    super(
+      'last_sign_in_method',
+      409,
+      'This is your only way to sign in. Add another passkey or link Google first.',
+    );
+  }
+}
+
+/** No such resource for this user (also when it belongs to someone else: existence is never revealed). */
+export class NotFoundError extends AuthError {
+  constructor(message = 'Not found.') {
+    super('not_found', 404, message);
+  }
+}
+
 export class RateLimitedError extends AuthError {
   constructor(retryAfterSeconds: number) {
     super('rate_limited', 429, 'Too many failed attempts. Try again later.', {

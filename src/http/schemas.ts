@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { authenticationResponseSchema, registrationResponseSchema } from '../passkeys/schemas.ts';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to reject control characters
@@ -27,3 +27,8 @@ export const registerVerifyBody = z.object({
 });
 export const loginOptionsBody = z.object({ email: emailSchema.optional() });
 export const loginVerifyBody = z.object({ credential: authenticationResponseSchema });
+
+/** `PATCH /auth/passkeys/:id`: a nickname of 1–64 characters after trimming, no control characters. */
+export const renamePasskeyBody = z.object({ nickname: displayText(64) });
+/** `POST /auth/passkeys`: the new credential and an optional nickname. */
+export const addPasskeyBody = registerVerifyBody;

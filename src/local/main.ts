@@ -5,7 +5,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../config/config.ts';
 import { createLogger } from '../logging/logger.ts';
-import { mountDemoPage } from './demo-page.ts';
+import { mountDemoApp } from './demo-app.ts';
 import { PortInUseError } from './listen.ts';
 import { startLocalStack } from './stack.ts';
 
@@ -37,14 +37,14 @@ async function main(): Promise<void> {
     dataDir,
     env: { ...process.env, SECRET_KEY: await localSecretKey(dataDir) },
     logger,
-    mount: (app) => mountDemoPage(app),
+    mount: mountDemoApp,
   });
   const readyMs = Math.round(performance.now() - started);
   process.stdout.write(
     [
       '',
       'expenser-auth local stack is running:',
-      `  demo page + API   ${stack.url}  (API under ${stack.url}/auth)`,
+      `  Expenser demo app ${stack.url}/login  (API under ${stack.url}/auth)`,
       `  Cognito emulator  ${stack.cognito.url}  (pool ${stack.config.cognito.userPoolId})`,
       `  DynamoDB (dynalite) ${stack.dynamodbEndpoint}  (table ${stack.config.dynamodb.tableName})`,
       `  data directory    ${dataDir}`,

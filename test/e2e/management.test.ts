@@ -1,0 +1,262 @@
+// Passkey management end to end in Chromium with two DevTools virtual
+// authenticators ("this laptop" and "a security key") against the demo
+// Expenser app, on a stack whose clock the test moves: add a second passkey,
+// sign in with each, rename, delete, refuse deleting the last one, step-up
+// after 5 minutes, autofill sign-in (conditional mediation), another user's
+// passkey id → 404; screenshots of /login and /account at desktop and phone widths.
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { after, before, test } from 'node:test';
+import type { Browser, CDPSession, Page } from 'playwright-core';
+import { mountDemoApp } from '../../src/local/demo-app.ts';
+import { type LocalStack, startLocalStack } from '../../src/local/stack.ts';
+import { createLogger } from '../../src/logging/logger.ts';
+import { messageFor } from '../../web/app/messages.ts';
+import { TestBrowser } from '../support/browser.ts';
+import { launchChromium, pageWithAuthenticator } from '../support/chromium.ts';
+import { signUp, uniqueEmail } from '../support/flows.ts';
+import { SoftAuthenticator } from '../support/soft-authenticator.ts';
+import { manualClock, TEST_SECRET_KEY } from '../support/stack.ts';
+
+const SCREENSHOTS = 'test-results/screenshots';
+const time = manualClock();
+let stack: LocalStack;
+let browser: Browser;
+
+before(async () => {
+  stack = await startLocalStack({
+    port: 0,
+    env: { SECRET_KEY: TEST_SECRET_KEY },
+    clock: time.clock,
+    logger: createLogger({ level: 'silent' }),
+    mount: mountDemoApp,
+  });
+  browser = await launchChromium();
+  await mkdir(SCREENSHOTS, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+/** Only `answering` responds to WebAuthn requests; the other authenticators wait (no user touch). */
+async function onlyAnswering(cdp: CDPSession, all: string[], answering: string): Promise<void> {
+  for (const authenticatorId of all) {
+    await cdp.send('WebAuthn.setAutomaticPresenceSimulation', {
+      authenticatorId,
+      enabled: authenticatorId === answering,
+    });
+  }
+}
+
+async function credentialsOf(cdp: CDPSession, authenticatorId: string) {
+  return (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
+}
+
+async function waitForCount(page: Page, count: number): Promise<void> {
+  await page.waitForFunction(
+    (n) => document.getElementById('passkey-list')?.dataset.count === String(n),
+    count,
+  );
+}
+
+async function waitForStatus(page: Page, text: string): Promise<void> {
+  await page.waitForFunction((t) => document.getElementById('status')?.textContent === t, text);
+}
+
+async function signOut(page: Page): Promise<void> {
+  await page.click('#signout');
+  await page.waitForURL('**/login?signedOut=1');
+  await page.waitForSelector('body[data-signed-in="false"]');
+}
+
+async function screenshot(page: Page, name: string, width: number): Promise<void> {
+  await page.setViewportSize({ width, height: width < 500 ? 812 : 900 });
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}-${width}.png`, fullPage: true });
+  const overflow = await page.evaluate(() => {
+    const wide = [...document.querySelectorAll('body *')].filter(
+      (el) => el.getBoundingClientRect().right > window.innerWidth + 0.5,
+    );
+    return {
+      by: document.documentElement.scrollWidth - window.innerWidth,
+      wide: wide.map((el) => `${el.tagName}#${el.id}.${el.className}`).slice(0, 5),
+    };
+  });
+  assert.ok(
+    overflow.by <= 0,
+    `${name} fits ${width} px without horizontal scrolling (${JSON.stringify(overflow)})`,
+  );
+}
+
+test('manage passkeys with two authenticators, step-up, autofill, and screenshots', async () => {
+  const { page, cdp, authenticatorId: laptop, context } = await pageWithAuthenticator(browser);
+  const email = uniqueEmail('manage-e2e');
+  const error = () => page.locator('#error');
+
+  // Sign up with the laptop's authenticator, then plug in a security key.
+  await page.goto(`${stack.url}/login`);
+  for (const width of [1280, 375]) await screenshot(page, 'login', width);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  assert.equal(
+    await page
+      .locator('input')
+      .evaluateAll((inputs) => inputs.every((i) => (i as HTMLInputElement).labels?.length)),
+    true,
+    'every field is labelled',
+  );
+  assert.equal(await page.getAttribute('#signin-email', 'autocomplete'), 'username webauthn');
+  assert.equal(await page.getAttribute('a#google-signin', 'href'), '/auth/google?returnTo=/expenses');
+  await page.fill('#signup-email', email);
+  await page.fill('#signup-name', 'Ada Lovelace');
+  await page.click('#signup');
+  await page.waitForURL('**/expenses');
+  const { authenticatorId: key } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'usb',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  const both = [laptop, key];
+
+  await page.goto(`${stack.url}/account`);
+  await waitForCount(page, 1);
+  assert.equal(
+    await page.getAttribute('a#link-google', 'href'),
+    '/auth/google?intent=link&returnTo=/account',
+  );
+
+  // Deleting the only passkey is refused.
+  const laptopId =
+    (await page.locator('#passkey-list li.passkey').first().getAttribute('data-passkey-id')) ?? '';
+  const item = (id: string) => page.locator(`#passkey-list li[data-passkey-id="${id}"]`);
+  await item(laptopId).locator('[data-action="delete"]').click();
+  await item(laptopId).locator('[data-action="confirm-delete"]').click();
+  await page.waitForSelector('#error:not([hidden])');
+  assert.equal(await error().textContent(), messageFor('last_sign_in_method'));
+  await waitForCount(page, 1);
+
+  // Add a second passkey on the security key (the laptop, which holds an excluded credential, stays silent).
+  await onlyAnswering(cdp, both, key);
+  await page.fill('#add-nickname', 'Blue security key');
+  await page.click('#add-passkey');
+  await waitForCount(page, 2);
+  await waitForStatus(page, 'Added “Blue security key”.');
+  assert.equal((await credentialsOf(cdp, key)).length, 1, 'the security key holds the new passkey');
+  assert.equal((await credentialsOf(cdp, laptop)).length, 1);
+  // DevTools reports ids in base64; the API in base64url.
+  const keyId = Buffer.from((await credentialsOf(cdp, key))[0]?.credentialId ?? '', 'base64').toString(
+    'base64url',
+  );
+  assert.equal(await item(keyId).locator('.passkey-name').textContent(), 'Blue security key');
+  await onlyAnswering(cdp, both, laptop);
+  for (const width of [1280, 375]) await screenshot(page, 'account', width);
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  // Sign in with each authenticator.
+  for (const [authenticatorId, label] of [
+    [laptop, 'laptop'],
+    [key, 'security key'],
+  ] as const) {
+    await signOut(page);
+    await onlyAnswering(cdp, both, authenticatorId);
+    const before = (await credentialsOf(cdp, authenticatorId))[0]?.signCount ?? 0;
+    await page.click('#signin-usernameless');
+    await page.waitForURL('**/expenses');
+    await page.waitForSelector('body[data-signed-in="true"]');
+    const afterCount = (await credentialsOf(cdp, authenticatorId))[0]?.signCount ?? 0;
+    assert.equal(afterCount, before + 1, `signed in with the ${label}`);
+  }
+
+  // Rename the security key's passkey, from the keyboard.
+  await page.goto(`${stack.url}/account`);
+  await waitForCount(page, 2);
+  await item(keyId).locator('[data-action="rename"]').focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type('Backup key');
+  await page.keyboard.press('Enter');
+  await waitForStatus(page, 'Renamed to “Backup key”.');
+  assert.equal(await item(keyId).locator('.passkey-name').textContent(), 'Backup key');
+  assert.equal((await stack.store.getCredential(keyId))?.nickname, 'Backup key');
+
+  // Five minutes later deleting needs a step-up; confirming with a passkey completes the delete.
+  time.advance(5 * 60 * 1000 + 1000);
+  await page.reload();
+  await waitForCount(page, 2);
+  await item(laptopId).locator('[data-action="delete"]').click();
+  await item(laptopId).locator('[data-action="confirm-delete"]').click();
+  await page.waitForSelector('#reauth-box:not([hidden])');
+  assert.equal(await error().textContent(), messageFor('reauth_required'));
+  await waitForCount(page, 2);
+  assert.ok(await stack.store.getCredential(laptopId), 'nothing deleted before the step-up');
+  await onlyAnswering(cdp, both, key);
+  await page.click('#reauth');
+  await waitForCount(page, 1);
+  await waitForStatus(page, 'Deleted “Passkey”.');
+  assert.equal(await item(keyId).count(), 1, 'the security key passkey remains');
+  assert.equal(await stack.store.getCredential(laptopId), null);
+
+  // Another user's passkey id → 404, through the same API the page uses.
+  const other = new TestBrowser(stack);
+  const otherAuthenticator = new SoftAuthenticator();
+  assert.equal((await signUp(other, otherAuthenticator, uniqueEmail('other'))).status, 201);
+  const foreignId = otherAuthenticator.credentials[0]?.id ?? '';
+  const answers = await page.evaluate(async (id) => {
+    const csrf = document.cookie.replace(/(?:^|.*;\s*)csrf=([^;]*).*$/, '$1');
+    const call = async (method: string, body?: unknown) => {
+      const response = await fetch(`/auth/passkeys/${id}`, {
+        method,
+        headers: { 'X-CSRF-Token': csrf, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      return {
+        status: response.status,
+        code: ((await response.json()) as { error: { code: string } }).error.code,
+      };
+    };
+    return [await call('PATCH', { nickname: 'mine now' }), await call('DELETE')];
+  }, foreignId);
+  assert.deepEqual(answers, [
+    { status: 404, code: 'not_found' },
+    { status: 404, code: 'not_found' },
+  ]);
+  assert.equal((await stack.store.getCredential(foreignId))?.nickname, 'Passkey');
+
+  // Autofill: focusing the email field lets the authenticator answer the conditional request.
+  await signOut(page);
+  const beforeAutofill = (await credentialsOf(cdp, key))[0]?.signCount ?? 0;
+  await page.focus('#signin-email');
+  await page.waitForURL('**/expenses');
+  await page.waitForSelector('body[data-signed-in="true"]');
+  assert.equal(
+    (await credentialsOf(cdp, key))[0]?.signCount,
+    beforeAutofill + 1,
+    'signed in through autofill',
+  );
+  await context.close();
+});
+
+test('/login?error=<code> shows a human message for every code, and never echoes the code', async () => {
+  const page = await browser.newPage();
+  for (const code of [
+    'access_denied',
+    'reauth_required',
+    'account_exists_sign_in_with_passkey',
+    'state_mismatch',
+    'google_failed',
+    'rate_limited',
+  ]) {
+    await page.goto(`${stack.url}/login?error=${code}`);
+    assert.equal(await page.locator('#error').textContent(), messageFor(code));
+    assert.equal(await page.locator('body').getAttribute('data-signed-in'), 'false');
+  }
+  await page.goto(`${stack.url}/login?error=%3Cscript%3Ealert(1)%3C/script%3E`);
+  assert.equal(await page.locator('#error').textContent(), messageFor('unknown'));
+  assert.doesNotMatch(await page.content(), /<script>alert/);
+  await page.close();
+});

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createAuthClient, ExpenserAuthError } from '../../web/client/index.ts';
+
+type Handler = (method: string, path: string, headers: Record<string, string>) => Response;
+
+/** A fake `fetch` that records calls and answers with `handler`. */
+function fakeFetch(handler: Handler) {
+  const calls: { method: string; path: string; headers: Record<string, string>; credentials?: string }[] = [];
+  const fetch = (async (input: string | URL | Request, init: RequestInit = {}) => {
+    const url = new URL(String(input), 'https://app.example.com');
+    const headers = (init.headers ?? {}) as Record<string, string>;
+    const method = init.method ?? 'GET';
+    calls.push({
+      method,
+      path: url.pathname,
+      headers,
+      ...(init.credentials ? { credentials: init.credentials } : {}),
+    });
+    return handler(method, url.pathname, headers);
+  }) as typeof globalThis.fetch;
+  return { fetch, calls };
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+const apiError = (status: number, code: string, headers?: Record<string, string>) =>
+  json(status, { error: { code, message: `message for ${code}` } }, headers);
+
+describe('browser client (web/client)', () => {
+  test('state-changing calls carry the CSRF token fetched once and kept from responses', async () => {
+    let token = 't1';
+    const { fetch, calls } = fakeFetch((method, path) => {
+      if (path === '/auth/csrf') return json(200, { csrfToken: token });
+      if (method === 'PATCH') return json(200, { passkey: { id: 'p1', nickname: 'Work' } });
+      if (path === '/auth/logout') {
+        token = 't2';
+        return json(200, { redirectTo: null, csrfToken: 't2' });
+      }
+      return json(404, {});
+    });
+    const auth = createAuthClient({ fetch, rpId: 'app.example.com' });
+    assert.equal((await auth.passkeys.rename('p1', 'Work')).nickname, 'Work');
+    await auth.signOut();
+    await auth.passkeys.rename('p1', 'Work');
+    assert.deepEqual(
+      calls.map((c) => `${c.method} ${c.path} ${c.headers['X-CSRF-Token'] ?? '-'}`),
+      [
+        'GET /auth/csrf -',
+        'PATCH /auth/passkeys/p1 t1',
+        'POST /auth/logout t1',
+        'PATCH /auth/passkeys/p1 t2',
+      ],
+    );
+    assert.ok(calls.every((c) => c.credentials === 'include'));
+  });
+
+  test('one transparent refresh and retry on 401 unauthenticated, shared by concurrent calls', async () => {
+    let refreshed = false;
+    const { fetch, calls } = fakeFetch((_method, path) => {
+      if (path === '/auth/csrf') return json(200, { csrfToken: 't' });
+      if (path === '/auth/refresh') {
+        refreshed = true;
+        return json(200, { csrfToken: 't' });
+      }
+      return refreshed ? json(200, { passkeys: [] }) : apiError(401, 'unauthenticated');
+    });
+    const auth = createAuthClient({ fetch, rpId: 'x' });
+    assert.deepEqual(await Promise.all([auth.passkeys.list(), auth.passkeys.list()]), [[], []]);
+    assert.equal(calls.filter((c) => c.path === '/auth/refresh').length, 1);
+  });
+
+  test('me() is null when the refresh fails too; errors are typed by the API code', async () => {
+    const { fetch, calls } = fakeFetch((_method, path) => {
+      if (path === '/auth/csrf') return json(200, { csrfToken: 't' });
+      if (path === '/auth/passkeys/options') return apiError(429, 'rate_limited', { 'Retry-After': '30' });
+      return apiError(401, 'unauthenticated');
+    });
+    const auth = createAuthClient({ fetch, rpId: 'x' });
+    assert.equal(await auth.me(), null);
+    assert.equal(calls.filter((c) => c.path === '/auth/me').length, 1, 'no retry after a failed refresh');
+    const error = await auth.passkeys.add().catch((e: unknown) => e);
+    assert.ok(error instanceof ExpenserAuthError);
+    assert.equal(error.code, 'rate_limited');
+    assert.equal(error.status, 429);
+    assert.equal(error.retryAfterSeconds, 30);
+  });
+
+  test('network failures become network_error; Google URLs are relative to the API', async () => {
+    const auth = createAuthClient({
+      baseUrl: 'https://api.example.com/',
+      rpId: 'example.com',
+      fetch: (async () => {
+        throw new TypeError('Failed to fetch');
+      }) as typeof fetch,
+    });
+    await assert.rejects(
+      auth.me(),
+      (e: unknown) => e instanceof ExpenserAuthError && e.code === 'network_error',
+    );
+    assert.equal(
+      auth.googleSignInUrl('/expenses'),
+      'https://api.example.com/auth/google?returnTo=%2Fexpenses',
+    );
+    assert.equal(
+      auth.linkGoogleUrl('/account'),
+      'https://api.example.com/auth/google?intent=link&returnTo=%2Faccount',
+    );
+  });
+});

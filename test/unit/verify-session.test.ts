@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { deriveKeys } from '../../src/sessions/keys.ts';
+import { type Session, sealRefresh, sealSession } from '../../src/sessions/session.ts';
+import { verifySession } from '../../src/sessions/verify-session.ts';
+
+const secretKey = 'Vt7#pQ2wL9xM4kR8nB1cY6hJ3sD5fG0zAe';
+const keys = deriveKeys(secretKey);
+const now = Date.UTC(2026, 10, 23, 12);
+const session: Session = {
+  sid: 'sid-1',
+  user: {
+    id: 'u1',
+    email: 'a@example.com',
+    emailVerified: true,
+    name: 'Ada',
+    providers: ['passkey', 'google'],
+  },
+  authMethod: 'google',
+  authTime: Math.floor(now / 1000) - 60,
+  accessToken: 'cognito-access-token',
+  expiresAt: now + 3600_000,
+};
+
+describe('verifySession(cookieHeader) for front-end servers', () => {
+  test('returns the user and session from the __Host-session cookie, without the access token', async () => {
+    const sealed = await sealSession(session, keys, now);
+    const header = `theme=dark; __Host-csrf=abc; __Host-session=${sealed}; other=1`;
+    const result = await verifySession(header, { secretKey, now: now + 1000 });
+    assert.deepEqual(result, {
+      user: session.user,
+      session: {
+        authMethod: 'google',
+        authTime: new Date(session.authTime * 1000).toISOString(),
+        expiresAt: new Date(session.expiresAt).toISOString(),
+      },
+    });
+    assert.doesNotMatch(JSON.stringify(result), /cognito-access-token/);
+  });
+
+  test('reads the unprefixed `session` cookie when secureCookies is false (plain-HTTP localhost)', async () => {
+    const sealed = await sealSession(session, keys, now);
+    assert.equal(await verifySession(`session=${sealed}`, { secretKey, now }), null, 'HTTPS name by default');
+    const result = await verifySession(`session=${sealed}`, { secretKey, now, secureCookies: false });
+    assert.equal(result?.user.id, 'u1');
+  });
+
+  test('null for a missing, empty, tampered, expired, wrong-key or wrong-purpose cookie', async () => {
+    const sealed = await sealSession(session, keys, now);
+    assert.equal(await verifySession(undefined, { secretKey, now }), null);
+    assert.equal(await verifySession(null, { secretKey, now }), null);
+    assert.equal(await verifySession('', { secretKey, now }), null);
+    assert.equal(await verifySession('__Host-session=', { secretKey, now }), null);
+    assert.equal(await verifySession('__Host-sessionx=1', { secretKey, now }), null);
+    const tampered = `${sealed.slice(0, -2)}${sealed.endsWith('A') ? 'B' : 'A'}${sealed.slice(-1)}`;
+    assert.equal(await verifySession(`__Host-session=${tampered}`, { secretKey, now }), null);
+    assert.equal(await verifySession(`__Host-session=${sealed}`, { secretKey, now: now + 3601_000 }), null);
+    assert.equal(
+      await verifySession(`__Host-session=${sealed}`, {
+        secretKey: 'Pq1#wE4rT7yU0iO3pA6sD9fG2hJ5kL8zXc',
+        now,
+      }),
+      null,
+    );
+    const refresh = await sealRefresh(
+      { sid: 's', userId: 'u1', authMethod: 'passkey', refreshToken: 'r' },
+      keys,
+      { now, expiresAt: now + 1000_000 },
+    );
+    assert.equal(await verifySession(`__Host-session=${refresh}`, { secretKey, now }), null);
+  });
+
+  test('a missing secret key is a programming error', async () => {
+    await assert.rejects(verifySession('session=x', { secretKey: '' }), TypeError);
+  });
+});

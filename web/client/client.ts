@@ -1,0 +1,193 @@
+import {
+  type AuthenticationResponseJSON,
+  type PublicKeyCredentialCreationOptionsJSON,
+  type PublicKeyCredentialRequestOptionsJSON,
+  startAuthentication,
+  startRegistration,
+  WebAuthnAbortService,
+} from '@simplewebauthn/browser';
+import { ExpenserAuthError, fromWebAuthnError } from './errors.ts';
+import { Http } from './http.ts';
+import {
+  signalAllAcceptedCredentials,
+  signalCurrentUserDetails,
+  signalUnknownCredential,
+} from './signals.ts';
+import type { Me, Passkey, User } from './types.ts';
+
+export interface AuthClientOptions {
+  /** Origin of the API; '' (default) when it is served from this origin under `/auth`. */
+  baseUrl?: string;
+  /** The WebAuthn RP ID, for Signal API calls; defaults to this page's hostname. */
+  rpId?: string;
+  fetch?: typeof fetch;
+}
+
+export interface SignUpInput {
+  email: string;
+  displayName?: string;
+  /** The first passkey's nickname; the server names it after the provider otherwise. */
+  nickname?: string;
+}
+
+export interface AuthClient {
+  signUp(input: SignUpInput): Promise<User>;
+  /** With `email`: username-first; without: usernameless (the browser lists discoverable passkeys). */
+  signIn(input?: { email?: string }): Promise<User>;
+  /**
+   * Conditional mediation: resolves when the user picks a passkey from the
+   * autofill menu of an `<input autocomplete="username webauthn">`. Start it when
+   * the page loads; any other passkey call (sign-in button) cancels it, and it
+   * then rejects with `passkey_cancelled`.
+   */
+  signInWithAutofill(): Promise<User>;
+  /** Ends the session; `redirectTo` (Google sessions) is where to send the browser next. */
+  signOut(): Promise<{ redirectTo: string | null }>;
+  /** The signed-in user, or null; refreshes an expired session once transparently. */
+  me(): Promise<Me | null>;
+  refresh(): Promise<boolean>;
+  passkeys: {
+    list(): Promise<Passkey[]>;
+    add(input?: { nickname?: string }): Promise<Passkey>;
+    rename(id: string, nickname: string): Promise<Passkey>;
+    remove(id: string): Promise<void>;
+  };
+  /** Tell passkey providers the account's current name (after it changed). */
+  updateUserDetails(user: Pick<User, 'id' | 'email' | 'name'>): Promise<boolean>;
+  /** `/auth/google?returnTo=…`: where a "Continue with Google" link points. */
+  googleSignInUrl(returnTo?: string): string;
+  /** `/auth/google?intent=link&returnTo=…`: links Google to the signed-in account (needs a recent sign-in). */
+  linkGoogleUrl(returnTo?: string): string;
+}
+
+/** A typed, framework-agnostic client of the expenser-auth HTTP API (shared/API.md). */
+export function createAuthClient(options: AuthClientOptions = {}): AuthClient {
+  const baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
+  const rpId = options.rpId ?? globalThis.location?.hostname ?? '';
+  const http = new Http({ baseUrl, fetch: options.fetch ?? globalThis.fetch.bind(globalThis) });
+
+  async function register(optionsJSON: PublicKeyCredentialCreationOptionsJSON) {
+    try {
+      return await startRegistration({ optionsJSON });
+    } catch (error) {
+      throw fromWebAuthnError(error);
+    }
+  }
+
+  async function authenticate(
+    optionsJSON: PublicKeyCredentialRequestOptionsJSON,
+    useBrowserAutofill: boolean,
+  ): Promise<AuthenticationResponseJSON> {
+    try {
+      return await startAuthentication({ optionsJSON, useBrowserAutofill });
+    } catch (error) {
+      throw fromWebAuthnError(error);
+    }
+  }
+
+  async function completeSignIn(credential: AuthenticationResponseJSON): Promise<User> {
+    try {
+      const { user } = await http.request<{ user: User }>(
+        'POST',
+        '/passkey/login/verify',
+        { credential },
+        { retry: false },
+      );
+      void signalCurrentUserDetails(rpId, user);
+      return user;
+    } catch (error) {
+      // The server does not accept this credential: help the provider stop offering it.
+      if (error instanceof ExpenserAuthError && error.code === 'passkey_rejected') {
+        void signalUnknownCredential(rpId, credential.id);
+      }
+      throw error;
+    }
+  }
+
+  async function signIn(email: string | undefined, autofill: boolean): Promise<User> {
+    const { options } = await http.request<{ options: PublicKeyCredentialRequestOptionsJSON }>(
+      'POST',
+      '/passkey/login/options',
+      email ? { email } : {},
+    );
+    return completeSignIn(await authenticate(options, autofill));
+  }
+
+  function googleUrl(params: Record<string, string>): string {
+    return `${baseUrl}/auth/google?${new URLSearchParams(params).toString()}`;
+  }
+
+  return {
+    async signUp({ email, displayName, nickname }) {
+      WebAuthnAbortService.cancelCeremony();
+      const { options } = await http.request<{ options: PublicKeyCredentialCreationOptionsJSON }>(
+        'POST',
+        '/passkey/register/options',
+        { email, ...(displayName ? { displayName } : {}) },
+      );
+      const credential = await register(options);
+      const { user } = await http.request<{ user: User }>(
+        'POST',
+        '/passkey/register/verify',
+        { credential, ...(nickname ? { nickname } : {}) },
+        { retry: false },
+      );
+      return user;
+    },
+    signIn: (input = {}) => signIn(input.email?.trim() || undefined, false),
+    signInWithAutofill: () => signIn(undefined, true),
+    async signOut() {
+      WebAuthnAbortService.cancelCeremony();
+      const { redirectTo } = await http.request<{ redirectTo: string | null }>('POST', '/logout', undefined, {
+        retry: false,
+      });
+      return { redirectTo };
+    },
+    async me() {
+      try {
+        return await http.request<Me>('GET', '/me');
+      } catch (error) {
+        if (error instanceof ExpenserAuthError && error.code === 'unauthenticated') return null;
+        throw error;
+      }
+    },
+    refresh: () => http.refresh(),
+    passkeys: {
+      async list() {
+        return (await http.request<{ passkeys: Passkey[] }>('GET', '/passkeys')).passkeys;
+      },
+      async add(input = {}) {
+        WebAuthnAbortService.cancelCeremony();
+        const { options } = await http.request<{ options: PublicKeyCredentialCreationOptionsJSON }>(
+          'POST',
+          '/passkeys/options',
+        );
+        const credential = await register(options);
+        const { passkey } = await http.request<{ passkey: Passkey }>('POST', '/passkeys', {
+          credential,
+          ...(input.nickname ? { nickname: input.nickname } : {}),
+        });
+        return passkey;
+      },
+      async rename(id, nickname) {
+        const path = `/passkeys/${encodeURIComponent(id)}`;
+        return (await http.request<{ passkey: Passkey }>('PATCH', path, { nickname })).passkey;
+      },
+      async remove(id) {
+        await http.request<void>('DELETE', `/passkeys/${encodeURIComponent(id)}`);
+        const me = await http.request<Me>('GET', '/me').catch(() => null);
+        const remaining = await http.request<{ passkeys: Passkey[] }>('GET', '/passkeys').catch(() => null);
+        if (me && remaining) {
+          void signalAllAcceptedCredentials(
+            rpId,
+            me.user.id,
+            remaining.passkeys.map((p) => p.id),
+          );
+        }
+      },
+    },
+    updateUserDetails: (user) => signalCurrentUserDetails(rpId, user),
+    googleSignInUrl: (returnTo = '/') => googleUrl({ returnTo }),
+    linkGoogleUrl: (returnTo = '/') => googleUrl({ intent: 'link', returnTo }),
+  };
+}
