@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Where the service runs: `local` derives defaults for the embedded stack, `aws` requires everything. */
 export type RuntimeMode = 'local' | 'aws';
@@ -178,16 +178,7 @@ export function localDefaults(port: number): Record<string, string> {
  * bad or missing variable with the form it expects.
  */
 export function loadConfig(env: Record<string, string | undefined>, mode: RuntimeMode = 'aws'): Config {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? 'environment');
-      const received = env[name] === undefined ? 'missing' : 'invalid';
-      return `${name} (${received}): ${issue.message}`;
-    });
-    throw new ConfigError(dedupe(problems));
-  }
-  const e = parsed.data;
+  const e = parseOrThrow(schema, env);
   const problems: string[] = [];
   const poolRegion = USER_POOL_ID.exec(e.COGNITO_USER_POOL_ID)?.[1] ?? '';
   const region = e.AWS_REGION ?? poolRegion;
@@ -248,6 +239,86 @@ export function loadConfig(env: Record<string, string | undefined>, mode: Runtim
     },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** What the VerifyAuthChallengeResponse trigger needs: the table and the relying party, nothing secret. */
+export interface VerifyTriggerConfig {
+  region: string | undefined;
+  dynamodb: { tableName: string; endpoint: string | undefined };
+  rp: { id: string; name: string; origins: string[] };
+  logLevel: Config['logLevel'];
+}
+
+const verifyTriggerSchema = schema.pick({
+  AWS_REGION: true,
+  DYNAMODB_TABLE_NAME: true,
+  DYNAMODB_ENDPOINT: true,
+  RP_ID: true,
+  RP_NAME: true,
+  RP_ORIGIN: true,
+  LOG_LEVEL: true,
+});
+
+/**
+ * The subset of `loadConfig` the verify trigger reads, with the same rules, so
+ * the trigger function is given neither SECRET_KEY nor the client secret.
+ * Throws `ConfigError` like `loadConfig`.
+ */
+export function loadVerifyTriggerConfig(env: Record<string, string | undefined>): VerifyTriggerConfig {
+  const e = parseOrThrow(verifyTriggerSchema, env);
+  const problems = e.RP_ORIGIN.filter((origin) => !rpIdMatchesOrigin(e.RP_ID, origin)).map(
+    (origin) => `RP_ORIGIN (invalid): ${origin} is not on RP_ID ${e.RP_ID} or one of its subdomains`,
+  );
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    region: e.AWS_REGION,
+    dynamodb: { tableName: e.DYNAMODB_TABLE_NAME, endpoint: e.DYNAMODB_ENDPOINT },
+    rp: { id: e.RP_ID, name: e.RP_NAME, origins: e.RP_ORIGIN },
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** What the PreSignUp trigger needs to decide Google linking: the table and where Cognito is, nothing secret. */
+export interface PreSignUpTriggerConfig {
+  region: string | undefined;
+  dynamodb: { tableName: string; endpoint: string | undefined };
+  /** Cognito endpoint override (the local emulator); undefined in AWS. */
+  cognitoEndpoint: string | undefined;
+  logLevel: Config['logLevel'];
+}
+
+const preSignUpTriggerSchema = schema.pick({
+  AWS_REGION: true,
+  DYNAMODB_TABLE_NAME: true,
+  DYNAMODB_ENDPOINT: true,
+  COGNITO_ENDPOINT: true,
+  LOG_LEVEL: true,
+});
+
+/**
+ * The subset of `loadConfig` the PreSignUp trigger reads, with the same rules.
+ * The user pool comes from the trigger event (an environment variable naming
+ * it would make the pool and its trigger depend on each other).
+ */
+export function loadPreSignUpTriggerConfig(env: Record<string, string | undefined>): PreSignUpTriggerConfig {
+  const e = parseOrThrow(preSignUpTriggerSchema, env);
+  return {
+    region: e.AWS_REGION,
+    dynamodb: { tableName: e.DYNAMODB_TABLE_NAME, endpoint: e.DYNAMODB_ENDPOINT },
+    cognitoEndpoint: e.COGNITO_ENDPOINT,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+function parseOrThrow<T extends z.ZodType>(shape: T, env: Record<string, string | undefined>): z.output<T> {
+  const parsed = shape.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? 'environment');
+    const received = env[name] === undefined ? 'missing' : 'invalid';
+    return `${name} (${received}): ${issue.message}`;
+  });
+  throw new ConfigError(dedupe(problems));
 }
 
 function dedupe<T>(items: T[]): T[] {

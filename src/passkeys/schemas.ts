@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** base64url text of at most `max` characters. */
 const b64url = (max: number) =>

@@ -1,9 +1,9 @@
 import { verifyAuthenticationResponse } from '@simplewebauthn/server';
 import type { ChallengeRecord, CredentialRecord, CredentialUseUpdate } from '../store/types.ts';
 import type { RelyingParty } from './ceremony-options.ts';
+import { CeremonyRejectedError } from './ceremony-rejected-error.ts';
 import { clientDataOf } from './client-data.ts';
 import type { AuthenticationResponse } from './schemas.ts';
-import { CeremonyRejectedError } from './verify-registration.ts';
 
 /**
  * WebAuthn §7.2 "Verifying an Authentication Assertion" for a user Cognito is

@@ -1,16 +1,11 @@
-import { verifyRegistrationResponse } from '@simplewebauthn/server';
+import type { VerifiedRegistrationResponse } from '@simplewebauthn/server';
 import type { CredentialRecord } from '../store/types.ts';
 import { type RelyingParty, SUPPORTED_ALGORITHMS } from './ceremony-options.ts';
+import { CeremonyRejectedError } from './ceremony-rejected-error.ts';
 import { clientDataOf } from './client-data.ts';
 import type { RegistrationResponse } from './schemas.ts';
 
-/** Why a ceremony was refused: for logs only, never for the client. */
-export class CeremonyRejectedError extends Error {
-  constructor(reason: string, options?: { cause?: unknown }) {
-    super(reason, options);
-    this.name = this.constructor.name;
-  }
-}
+export { CeremonyRejectedError };
 
 /**
  * WebAuthn §7.1 "Registering a New Credential", with the checks
@@ -32,7 +27,10 @@ export async function verifyPasskeyRegistration(input: {
   if (clientDataOf(response.response.clientDataJSON)?.crossOrigin === true) {
     throw new CeremonyRejectedError('crossOrigin ceremonies are not allowed');
   }
-  let result: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+  // Loaded on first use (see registration-verifier.ts); outside the try, so a load
+  // failure is a fault, not a refused ceremony.
+  const { verifyRegistrationResponse } = await import('./registration-verifier.ts');
+  let result: VerifiedRegistrationResponse;
   try {
     result = await verifyRegistrationResponse({
       response,

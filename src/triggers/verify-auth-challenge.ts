@@ -1,9 +1,9 @@
 import type { Clock } from '../errors.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { RelyingParty } from '../passkeys/ceremony-options.ts';
+import { CeremonyRejectedError } from '../passkeys/ceremony-rejected-error.ts';
 import { type ChallengeAnswer, challengeAnswerSchema } from '../passkeys/schemas.ts';
 import { verifyPasskeyAssertion } from '../passkeys/verify-assertion.ts';
-import { CeremonyRejectedError } from '../passkeys/verify-registration.ts';
 import { CredentialConflictError } from '../store/errors.ts';
 import type { Store } from '../store/types.ts';
 import type { TriggerHandler, VerifyAuthChallengeResponseEvent } from './types.ts';

@@ -1,0 +1,202 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import { ConfigError, loadConfig } from '../src/config/config.ts';
+
+/** What the stack is built from: the service's own settings plus deploy-only ones. */
+export interface DeploySettings {
+  stackName: string;
+  /** Settings handed to the API function as plain environment variables (no secrets). */
+  serviceEnv: Record<string, string>;
+  rp: { id: string; name: string; origins: string[] };
+  logLevel: string;
+  /** The API's public URL (API_GATEWAY_INVOKE_URL); else the custom domain's, else the stage URL. */
+  apiUrl: string | undefined;
+  /** API Gateway custom domain (API_DOMAIN_NAME) with its ACM certificate in the stack's region. */
+  apiDomain: { name: string; certificateArn: string } | undefined;
+  frontendUrl: string;
+  tableName: string;
+  userPoolName: string;
+  clientName: string;
+  /** Hosted-UI domain prefix: `<prefix>.auth.<region>.amazoncognito.com`. */
+  domainPrefix: string;
+  /** OAuth redirect URIs of the app client; default `<API URL>/auth/google/callback`. */
+  callbackUrls: string[] | undefined;
+  /** Sign-out URLs of the app client; default the front end. */
+  logoutUrls: string[];
+  /** Google federation, only when GOOGLE_CLIENT_ID is set; the secret is read from Secrets Manager at deploy time. */
+  google: { clientId: string; clientSecretName: string } | undefined;
+  /** Keep the user pool, table and secrets when the stack is deleted (default). */
+  retainData: boolean;
+  throttle: { rateLimit: number; burstLimit: number };
+  /** Requests per 5 minutes per client IP before WAF blocks. */
+  wafRateLimit: number;
+}
+
+/** Settings the service needs whose values exist only once the stack does. */
+const PRODUCED_BY_STACK: Record<string, string> = {
+  COGNITO_USER_POOL_ID: 'us-east-1_Placeholder0',
+  COGNITO_USER_POOL_ARN: 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Placeholder0',
+  COGNITO_APP_CLIENT_ID: 'placeholderclient000000000',
+  COGNITO_APP_CLIENT_SECRET: 'placeholder-client-secret',
+  SECRET_KEY: 'synth-time-placeholder-not-used-by-any-function-Qz7Wk',
+  AWS_REGION: 'us-east-1',
+};
+
+/** Service settings copied to the API function verbatim when set. */
+const PASS_THROUGH = [
+  'API_FRONTEND_URL',
+  'RP_ID',
+  'RP_NAME',
+  'RP_ORIGIN',
+  'ALLOWED_ORIGINS',
+  'RATE_LIMIT_WINDOW_SECONDS',
+  'RATE_LIMIT_IP_FAILURES',
+  'RATE_LIMIT_ACCOUNT_FAILURES',
+  'LOG_LEVEL',
+] as const;
+
+const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+
+/**
+ * Validates the deployment settings with the service's own rules (`loadConfig`
+ * in `aws` mode, with the values the stack produces filled by placeholders)
+ * plus the deploy-only variables. Throws `ConfigError` naming every bad one.
+ */
+export function loadDeploySettings(env: Record<string, string | undefined>): DeploySettings {
+  const problems: string[] = [];
+  const service = { ...env, ...PRODUCED_BY_STACK };
+  // Endpoint overrides are for the local stack; a deployed function must reach AWS.
+  delete service.COGNITO_ENDPOINT;
+  delete service.DYNAMODB_ENDPOINT;
+  if (!env.API_GATEWAY_INVOKE_URL) service.API_GATEWAY_INVOKE_URL = 'https://placeholder.execute-api.aws';
+  let config: ReturnType<typeof loadConfig> | undefined;
+  try {
+    config = loadConfig(service, 'aws');
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+
+  const stackName = env.STACK_NAME?.trim() || 'ExpenserAuth';
+  if (!STACK_NAME.test(stackName))
+    problems.push(`STACK_NAME (invalid): expected a CloudFormation stack name`);
+  const domainPrefix = env.COGNITO_DOMAIN_PREFIX?.trim() ?? '';
+  if (!DOMAIN_PREFIX.test(domainPrefix) || /aws|amazon|cognito/.test(domainPrefix)) {
+    problems.push(
+      `COGNITO_DOMAIN_PREFIX (${domainPrefix ? 'invalid' : 'missing'}): expected a globally unique prefix of lower-case letters, digits and hyphens, without aws/amazon/cognito`,
+    );
+  }
+  const callbackUrls = urlList(env, 'OAUTH_CALLBACK_URLS', problems);
+  const logoutUrls = urlList(env, 'OAUTH_LOGOUT_URLS', problems);
+  const googleClientId = env.GOOGLE_CLIENT_ID?.trim();
+  if (googleClientId && !/^[\w.-]+\.apps\.googleusercontent\.com$/.test(googleClientId)) {
+    problems.push('GOOGLE_CLIENT_ID (invalid): expected <id>.apps.googleusercontent.com');
+  }
+  const apiDomainName = env.API_DOMAIN_NAME?.trim();
+  const certificateArn = env.API_CERTIFICATE_ARN?.trim();
+  if (apiDomainName && !/^([a-z0-9-]+\.)+[a-z]{2,}$/.test(apiDomainName)) {
+    problems.push('API_DOMAIN_NAME (invalid): expected a host name such as api.example.com');
+  }
+  if (
+    apiDomainName &&
+    !/^arn:aws[\w-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/.test(certificateArn ?? '')
+  ) {
+    problems.push(
+      `API_CERTIFICATE_ARN (${certificateArn ? 'invalid' : 'missing'}): expected the ARN of an ACM certificate for API_DOMAIN_NAME`,
+    );
+  }
+  const throttleRate = positiveInt(env, 'API_THROTTLE_RATE_LIMIT', 50, problems);
+  const throttleBurst = positiveInt(env, 'API_THROTTLE_BURST_LIMIT', 100, problems);
+  const wafRateLimit = positiveInt(env, 'WAF_RATE_LIMIT', 500, problems);
+  if (wafRateLimit < 10) problems.push('WAF_RATE_LIMIT (invalid): AWS WAF rate-based rules need at least 10');
+  const retain = env.RETAIN_DATA?.trim() ?? 'true';
+  if (retain !== 'true' && retain !== 'false') problems.push('RETAIN_DATA (invalid): expected true or false');
+  if (problems.length > 0 || !config) throw new ConfigError(problems);
+
+  const serviceEnv: Record<string, string> = {};
+  for (const name of PASS_THROUGH) {
+    const value = env[name]?.trim();
+    if (value) serviceEnv[name] = value;
+  }
+  return {
+    stackName,
+    serviceEnv,
+    rp: config.rp,
+    logLevel: config.logLevel,
+    apiUrl: env.API_GATEWAY_INVOKE_URL
+      ? config.apiUrl
+      : apiDomainName
+        ? `https://${apiDomainName}`
+        : undefined,
+    apiDomain: apiDomainName && certificateArn ? { name: apiDomainName, certificateArn } : undefined,
+    frontendUrl: config.frontendUrl,
+    tableName: config.dynamodb.tableName,
+    userPoolName: env.COGNITO_USER_POOL_NAME?.trim() || 'expenser-auth',
+    clientName: env.COGNITO_APP_CLIENT_NAME?.trim() || 'expenser-auth-web',
+    domainPrefix,
+    callbackUrls,
+    logoutUrls: logoutUrls ?? [config.frontendUrl],
+    google: googleClientId
+      ? {
+          clientId: googleClientId,
+          clientSecretName: env.GOOGLE_CLIENT_SECRET_NAME?.trim() || 'expenser-auth/google-client-secret',
+        }
+      : undefined,
+    retainData: retain === 'true',
+    throttle: { rateLimit: throttleRate, burstLimit: throttleBurst },
+    wafRateLimit,
+  };
+}
+
+function urlList(
+  env: Record<string, string | undefined>,
+  name: string,
+  problems: string[],
+): string[] | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const items = raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  for (const item of items) {
+    let ok = false;
+    try {
+      const url = new URL(item);
+      ok = url.protocol === 'https:' || (url.protocol === 'http:' && url.hostname === 'localhost');
+    } catch {}
+    if (!ok) problems.push(`${name} (invalid): ${item} is not an https URL (http only for localhost)`);
+  }
+  return items;
+}
+
+function positiveInt(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  problems: string[],
+): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 2_000_000_000) {
+    problems.push(`${name} (invalid): expected a positive integer, got ${raw}`);
+    return fallback;
+  }
+  return value;
+}
+
+/**
+ * The settings file of a deployment: `.env` when present, else `.env.example`
+ * (so `npm run synth` works on a clean clone). Process variables win.
+ */
+export function readEnvFiles(
+  root: string,
+  processEnv: Record<string, string | undefined>,
+): { file: string; env: Record<string, string | undefined> } {
+  const file = existsSync(join(root, '.env')) ? '.env' : '.env.example';
+  const fromFile = parseEnv(readFileSync(join(root, file), 'utf8'));
+  return { file, env: { ...fromFile, ...processEnv } };
+}

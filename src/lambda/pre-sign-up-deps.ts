@@ -1,0 +1,42 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createCognitoAdapter } from '../cognito/cognito-adapter.ts';
+import { loadPreSignUpTriggerConfig } from '../config/config.ts';
+import { systemClock } from '../errors.ts';
+import { createDynamoDbStore } from '../store/dynamodb-store.ts';
+import { type PreSignUpDeps, preSignUpDepsFrom } from '../triggers/pre-sign-up.ts';
+
+/**
+ * What the PreSignUp trigger needs for a Google first sign-in: the Cognito
+ * adapter (ListUsers, AdminLinkProviderForUser on the event's pool) and the
+ * store (pending explicit links). Loaded only when such an event arrives.
+ */
+export function createPreSignUpDeps(
+  env: Record<string, string | undefined>,
+  pool: { userPoolId: string; clientId: string },
+): PreSignUpDeps {
+  const config = loadPreSignUpTriggerConfig(env);
+  const region = config.region ? { region: config.region } : {};
+  const dynamodb = new DynamoDBClient({
+    ...region,
+    ...(config.dynamodb.endpoint ? { endpoint: config.dynamodb.endpoint } : {}),
+  });
+  const cognito = new CognitoIdentityProviderClient({
+    ...region,
+    ...(config.cognitoEndpoint ? { endpoint: config.cognitoEndpoint } : {}),
+  });
+  return preSignUpDepsFrom({
+    cognito: createCognitoAdapter({
+      client: cognito,
+      userPoolId: pool.userPoolId,
+      clientId: pool.clientId,
+      // Lookups and links are IAM-authorized admin calls; the client secret is never needed here.
+      clientSecret: '',
+    }),
+    store: createDynamoDbStore({
+      client: dynamodb,
+      tableName: config.dynamodb.tableName,
+      clock: systemClock,
+    }),
+  });
+}

@@ -1,0 +1,287 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { bundleFunction, type FunctionName, PROJECT_ROOT } from '../../infra/bundle.ts';
+import { localDefaults } from '../../src/config/config.ts';
+import type { UserPoolTriggers } from '../../src/triggers/types.ts';
+import { apiGatewayProxy, gatewayStack, type LambdaHandler } from '../support/api-gateway.ts';
+import { TestBrowser } from '../support/browser.ts';
+import { signIn, signUp, uniqueEmail } from '../support/flows.ts';
+import { GoogleFlowWalker, hasSessionCookie, loginError } from '../support/google.ts';
+import { SoftAuthenticator } from '../support/soft-authenticator.ts';
+import { startTestStack, TEST_SECRET_KEY, type TestStack } from '../support/stack.ts';
+
+// Bundles live inside the project so `@aws-sdk/*` (external, as in the Lambda
+// runtime) resolves from node_modules.
+const OUT = join(PROJECT_ROOT, 'node_modules', '.cache', `expenser-bundle-test-${process.pid}`);
+const FRONTEND = 'https://app.example.com';
+const API_DOMAIN = 'api.example.com';
+
+interface Bundle {
+  handler: LambdaHandler;
+  createApiHandler?: (env: Record<string, string>) => Promise<LambdaHandler>;
+}
+
+async function load(name: FunctionName): Promise<Bundle> {
+  const { file } = await bundleFunction(name, join(OUT, name));
+  return (await import(pathToFileURL(file).href)) as Bundle;
+}
+
+describe('bundled Lambda entry points, invoked with documented events against the local stack', () => {
+  const bundles = {} as Record<FunctionName, Bundle>;
+  let stack: TestStack;
+
+  before(async () => {
+    mkdirSync(OUT, { recursive: true });
+    for (const name of [
+      'api',
+      'preSignUp',
+      'defineAuthChallenge',
+      'createAuthChallenge',
+      'verifyAuthChallenge',
+    ] as const) {
+      bundles[name] = await load(name);
+    }
+    const trigger = (name: FunctionName) => (event: unknown) => bundles[name].handler(event, {}) as never;
+    const triggers: UserPoolTriggers = {
+      preSignUp: trigger('preSignUp'),
+      defineAuthChallenge: trigger('defineAuthChallenge'),
+      createAuthChallenge: trigger('createAuthChallenge'),
+      verifyAuthChallengeResponse: trigger('verifyAuthChallenge'),
+    };
+    stack = await startTestStack({
+      env: { RP_ID: 'example.com', RP_ORIGIN: FRONTEND, RP_NAME: 'Expenser' },
+      triggers,
+    });
+    // The functions' environment, as the CDK stack sets it (endpoints point at the local stack).
+    Object.assign(process.env, {
+      AWS_REGION: stack.config.region,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      DYNAMODB_TABLE_NAME: stack.config.dynamodb.tableName,
+      DYNAMODB_ENDPOINT: stack.dynamodbEndpoint,
+      COGNITO_ENDPOINT: stack.cognito.url,
+      RP_ID: 'example.com',
+      RP_NAME: 'Expenser',
+      RP_ORIGIN: FRONTEND,
+      LOG_LEVEL: 'silent',
+    });
+  });
+
+  after(async () => {
+    await stack?.close();
+    rmSync(OUT, { recursive: true, force: true });
+  });
+
+  /**
+   * A stand-in for Secrets Manager's GetSecretValue (JSON 1.1), reached by the bundle's
+   * own client through AWS_ENDPOINT_URL_SECRETS_MANAGER as the SDK would be.
+   */
+  async function startSecretsManager(secrets: Record<string, string>) {
+    const requests: { target: string; authorization: string; secretId: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      req.on('end', () => {
+        const { SecretId = '' } = JSON.parse(body || '{}') as { SecretId?: string };
+        requests.push({
+          target: String(req.headers['x-amz-target']),
+          authorization: String(req.headers.authorization),
+          secretId: SecretId,
+        });
+        const value = secrets[SecretId];
+        res.writeHead(value === undefined ? 400 : 200, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(
+          JSON.stringify(
+            value === undefined
+              ? {
+                  __type: 'ResourceNotFoundException',
+                  message: 'Secrets Manager can’t find the specified secret.',
+                }
+              : { ARN: SecretId, SecretString: value },
+          ),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((r) => server.close(r)) };
+  }
+
+  async function apiBrowser(): Promise<TestBrowser> {
+    const defaults = localDefaults(0);
+    const create = bundles.api.createApiHandler ?? assert.fail('the API bundle exports createApiHandler');
+    const arn = (name: string) => `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}`;
+    const secretsManager = await startSecretsManager({
+      [arn('key')]: TEST_SECRET_KEY,
+      [arn('client')]: defaults.COGNITO_APP_CLIENT_SECRET ?? '',
+    });
+    let handler: LambdaHandler;
+    try {
+      process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = secretsManager.url;
+      handler = await create({
+        ...(process.env as Record<string, string>),
+        COGNITO_USER_POOL_ID: stack.config.cognito.userPoolId,
+        COGNITO_APP_CLIENT_ID: stack.config.cognito.clientId,
+        COGNITO_APP_CLIENT_SECRET_SECRET_ARN: arn('client'),
+        SECRET_KEY_SECRET_ARN: arn('key'),
+        COGNITO_ENDPOINT: stack.cognito.url,
+        API_GATEWAY_INVOKE_URL: `https://${API_DOMAIN}`,
+        API_FRONTEND_URL: FRONTEND,
+      });
+    } finally {
+      await secretsManager.close();
+    }
+    assert.deepEqual(
+      secretsManager.requests.map((r) => r.secretId).sort(),
+      [arn('client'), arn('key')],
+      'both secrets read once from Secrets Manager',
+    );
+    for (const request of secretsManager.requests) {
+      assert.equal(request.target, 'secretsmanager.GetSecretValue');
+      assert.match(request.authorization, /\/us-east-1\/secretsmanager\/aws4_request, SignedHeaders=/);
+    }
+    const gateway = apiGatewayProxy(handler, { domainName: API_DOMAIN });
+    return new TestBrowser(gatewayStack(gateway, FRONTEND), { origin: FRONTEND });
+  }
+
+  test('trigger bundles answer Cognito-shaped events as documented', async () => {
+    const base = {
+      version: '1',
+      region: 'us-east-1',
+      userPoolId: 'us-east-1_LocalPool1',
+      userName: 'a1b2',
+      callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: 'client' },
+    };
+    const define = (await bundles.defineAuthChallenge.handler(
+      {
+        ...base,
+        triggerSource: 'DefineAuthChallenge_Authentication',
+        request: { userAttributes: {}, session: [] },
+        response: {},
+      },
+      {},
+    )) as { response: Record<string, unknown> };
+    assert.deepEqual(define.response, {
+      issueTokens: false,
+      failAuthentication: false,
+      challengeName: 'CUSTOM_CHALLENGE',
+    });
+    const create = (await bundles.createAuthChallenge.handler(
+      {
+        ...base,
+        triggerSource: 'CreateAuthChallenge_Authentication',
+        request: { userAttributes: {}, challengeName: 'CUSTOM_CHALLENGE', session: [] },
+        response: {},
+      },
+      {},
+    )) as { response: { publicChallengeParameters: Record<string, string> } };
+    assert.deepEqual(create.response.publicChallengeParameters, { type: 'PASSKEY' });
+    await assert.rejects(
+      bundles.preSignUp.handler(
+        { ...base, triggerSource: 'PreSignUp_SignUp', request: { userAttributes: {} }, response: {} },
+        {},
+      ),
+      /Self-service sign-up is disabled/,
+    );
+    const verify = (await bundles.verifyAuthChallenge.handler(
+      {
+        ...base,
+        triggerSource: 'VerifyAuthChallengeResponse_Authentication',
+        request: {
+          userAttributes: {},
+          privateChallengeParameters: {},
+          challengeAnswer: '{"kind":"nonsense"}',
+        },
+        response: {},
+      },
+      {},
+    )) as { response: { answerCorrect: boolean } };
+    assert.equal(verify.response.answerCorrect, false);
+  });
+
+  test('passkey sign-up, sign-in, /auth/me, refresh and logout through API Gateway events and the bundled functions', async () => {
+    const browser = await apiBrowser();
+    const authenticator = new SoftAuthenticator();
+    const email = uniqueEmail('bundle');
+
+    const health = await browser.get('/auth/health');
+    assert.equal(health.status, 200);
+    assert.equal(health.headers.get('strict-transport-security') !== null, true, 'HTTPS security headers');
+
+    const registered = await signUp(browser, authenticator, email);
+    assert.equal(registered.status, 201, JSON.stringify(registered.body));
+    assert.ok(browser.cookie('__Host-session'), 'a secure session cookie behind API Gateway');
+
+    const signedOut = new TestBrowser(browser.stack, { origin: FRONTEND });
+    const signedIn = await signIn(signedOut, authenticator, { email });
+    assert.equal(signedIn.status, 200, JSON.stringify(signedIn.body));
+    const me = await signedOut.get('/auth/me');
+    assert.equal(me.status, 200, JSON.stringify(me.body));
+    assert.equal(me.body.user.email, email);
+    const held = authenticator.credentials[0] ?? assert.fail('no credential');
+    const stored = await stack.store.getCredential(held.id);
+    assert.equal(stored?.counter, held.signCount, 'the bundled verify trigger recorded the counter');
+    assert.ok(stored?.lastUsedAt, 'and the use');
+
+    // Refresh (GetTokensFromRefreshToken, rotating) and logout (RevokeToken): Cognito's public
+    // operations, sent unsigned; reused and revoked tokens are refused by Cognito's error name.
+    const oldRefresh = signedOut.cookie('__Secure-refresh') ?? assert.fail('no refresh cookie');
+    const refreshed = await signedOut.post('/auth/refresh');
+    assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
+    const rotated = signedOut.cookie('__Secure-refresh') ?? assert.fail('no rotated refresh cookie');
+    assert.notEqual(rotated, oldRefresh, 'Cognito rotated the refresh token');
+    const refuses = async (refreshToken: string) => {
+      const other = new TestBrowser(browser.stack, { origin: FRONTEND });
+      other.cookies.set('__Secure-refresh', refreshToken);
+      await other.primeCsrf();
+      const response = await other.post('/auth/refresh');
+      assert.equal(response.status, 401, JSON.stringify(response.body));
+      assert.equal(response.body.error.code, 'unauthenticated');
+    };
+    await refuses(oldRefresh);
+    assert.equal((await signedOut.post('/auth/logout')).status, 200);
+    assert.equal((await signedOut.get('/auth/me')).status, 401);
+    await refuses(rotated);
+
+    const replay = await signIn(new TestBrowser(browser.stack, { origin: FRONTEND }), authenticator, {
+      email,
+      tamper: { signCount: 1 },
+    });
+    assert.equal(replay.status, 401, 'a regressed counter is refused by the bundled trigger');
+  });
+
+  test('Google first sign-ins through the bundled PreSignUp: refusal, creation and an explicit link', async () => {
+    // The HTTP side is the in-process app here; the trigger under test is the bundle,
+    // reaching the emulator (ListUsers, AdminLinkProviderForUser) and dynalite over fetch.
+    // Passkeys are bound to the front end's origin (RP_ORIGIN), as in AWS.
+    const passkeyBrowser = () => new TestBrowser({ ...stack, origin: FRONTEND }, { origin: FRONTEND });
+    const email = uniqueEmail('bundle-google');
+    const owner = passkeyBrowser();
+    const created = await signUp(owner, new SoftAuthenticator(), email);
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const users = stack.cognito.listUsernames().length;
+
+    const refused = new GoogleFlowWalker(new TestBrowser(stack));
+    const run = await refused.run('/auth/google?returnTo=/expenses', { email });
+    assert.equal(loginError(run.finalUrl), 'account_exists_sign_in_with_passkey', run.finalUrl);
+    assert.equal(stack.cognito.listUsernames().length, users, 'no federated user was created');
+
+    const fresh = new GoogleFlowWalker(new TestBrowser(stack));
+    const welcomed = await fresh.run('/auth/google?returnTo=/expenses', { email: uniqueEmail('bundle-new') });
+    assert.equal(welcomed.finalUrl, `${stack.config.frontendUrl}/expenses`);
+    assert.ok(hasSessionCookie(fresh.browser));
+
+    const link = new GoogleFlowWalker(owner);
+    const linked = await link.run('/auth/google?intent=link&returnTo=/account', { email });
+    assert.equal(linked.finalUrl, `${stack.config.frontendUrl}/account`);
+    const me = await owner.get('/auth/me');
+    assert.deepEqual(me.body.user.providers, ['passkey', 'google']);
+  });
+});

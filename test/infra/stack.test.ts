@@ -1,0 +1,434 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { Validations } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { PROJECT_ROOT } from '../../infra/bundle.ts';
+import { loadDeploySettings } from '../../infra/settings.ts';
+import { ConfigError } from '../../src/config/config.ts';
+import { createTableInput } from '../../src/store/table.ts';
+import { DEPLOY_ENV, functionId, resourcesOf, synthesize } from '../support/infra.ts';
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+
+const FUNCTIONS = {
+  api: 'expenser-auth HTTP API',
+  preSignUp: 'Cognito PreSignUp',
+  define: 'Cognito DefineAuthChallenge',
+  create: 'Cognito CreateAuthChallenge',
+  verify: 'Cognito VerifyAuthChallengeResponse',
+};
+
+const list = (value: string | string[]) => (Array.isArray(value) ? value : [value]);
+
+/** Every Allow statement attached to the role of the function with logical id `fnId`. */
+function statementsOf(template: Template, fnId: string): Statement[] {
+  const fn = template.toJSON().Resources[fnId];
+  const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+  return resourcesOf(template, 'AWS::IAM::Policy')
+    .filter(([, p]) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
+    .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+/** Actions the role may perform other than writing its logs and X-Ray traces. */
+function grantsOf(template: Template, fnId: string): Map<string, string> {
+  const grants = new Map<string, string>();
+  for (const statement of statementsOf(template, fnId)) {
+    for (const action of list(statement.Action)) {
+      if (action.startsWith('logs:') || action.startsWith('xray:')) continue;
+      grants.set(action, JSON.stringify(statement.Resource));
+    }
+  }
+  return grants;
+}
+
+describe('CDK stack', () => {
+  test('each custom-auth trigger is wired to its own function and may be invoked only by this pool', () => {
+    const { template } = synthesize();
+    const pool = resourcesOf(template, 'AWS::Cognito::UserPool');
+    assert.equal(pool.length, 1);
+    const [poolId, { Properties }] = pool[0] ?? assert.fail('no user pool');
+    const fn = (prefix: string) => ({ 'Fn::GetAtt': [functionId(template, prefix), 'Arn'] });
+    assert.deepEqual(Properties.LambdaConfig, {
+      PreSignUp: fn(FUNCTIONS.preSignUp),
+      DefineAuthChallenge: fn(FUNCTIONS.define),
+      CreateAuthChallenge: fn(FUNCTIONS.create),
+      VerifyAuthChallengeResponse: fn(FUNCTIONS.verify),
+    });
+    for (const prefix of [FUNCTIONS.preSignUp, FUNCTIONS.define, FUNCTIONS.create, FUNCTIONS.verify]) {
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: fn(prefix),
+        Principal: 'cognito-idp.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [poolId, 'Arn'] },
+      });
+    }
+    assert.deepEqual(Properties.AdminCreateUserConfig, { AllowAdminCreateUserOnly: true });
+  });
+
+  test('the app client has a secret, only the custom-auth flow, code grant, rotation and fixed lifetimes', () => {
+    const { template } = synthesize({
+      OAUTH_CALLBACK_URLS: 'https://api.example.com/auth/google/callback',
+      OAUTH_LOGOUT_URLS: 'https://app.example.com/signed-out',
+    });
+    template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: true,
+      // Exactly CUSTOM_AUTH: REFRESH_TOKEN_AUTH is refused on rotating clients
+      // (refresh goes through GetTokensFromRefreshToken); no password or SRP flows.
+      ExplicitAuthFlows: ['ALLOW_CUSTOM_AUTH'],
+      PreventUserExistenceErrors: 'ENABLED',
+      EnableTokenRevocation: true,
+      RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 10 },
+      AccessTokenValidity: 60,
+      IdTokenValidity: 60,
+      RefreshTokenValidity: 30 * 24 * 60,
+      TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' },
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: ['openid', 'email', 'profile'],
+      CallbackURLs: ['https://api.example.com/auth/google/callback'],
+      LogoutURLs: ['https://app.example.com/signed-out'],
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'expenser-auth-test' });
+  });
+
+  test('without GOOGLE_CLIENT_ID there is no Google provider; callback defaults to the API', () => {
+    const { template } = synthesize();
+    template.resourceCountIs('AWS::Cognito::UserPoolIdentityProvider', 0);
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      SupportedIdentityProviders: ['COGNITO'],
+      CallbackURLs: ['https://api.example.com/auth/google/callback'],
+      LogoutURLs: ['https://app.example.com'],
+    });
+  });
+
+  test('with GOOGLE_CLIENT_ID, Google is federated with attribute mapping and a secret from Secrets Manager', () => {
+    const { template } = synthesize({
+      GOOGLE_CLIENT_ID: '1234-abc.apps.googleusercontent.com',
+      GOOGLE_CLIENT_SECRET_NAME: 'expenser/google',
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolIdentityProvider', {
+      ProviderName: 'Google',
+      ProviderType: 'Google',
+      ProviderDetails: {
+        client_id: '1234-abc.apps.googleusercontent.com',
+        client_secret: '{{resolve:secretsmanager:expenser/google:SecretString:::}}',
+        authorize_scopes: 'openid email profile',
+      },
+      AttributeMapping: {
+        email: 'email',
+        email_verified: 'email_verified',
+        name: 'name',
+        picture: 'picture',
+      },
+    });
+    const [, client] = resourcesOf(template, 'AWS::Cognito::UserPoolClient')[0] ?? assert.fail('no client');
+    assert.deepEqual(client.Properties.SupportedIdentityProviders, ['Google']);
+    const [googleId] = resourcesOf(template, 'AWS::Cognito::UserPoolIdentityProvider')[0] ?? [];
+    assert.ok(client.DependsOn?.includes(googleId ?? '?'), 'the client is created after the provider');
+  });
+
+  test('the table is the one of src/store/table.ts: on demand, PITR, encrypted, TTL on `ttl`', () => {
+    const { template } = synthesize();
+    const expected = createTableInput('expenser-auth');
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TableName: 'expenser-auth',
+      KeySchema: expected.KeySchema,
+      AttributeDefinitions: expected.AttributeDefinitions,
+      GlobalSecondaryIndexes: expected.GlobalSecondaryIndexes,
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      Replicas: [
+        Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+      ],
+    });
+  });
+
+  test('every function runs Node.js 24 on arm64 with X-Ray active and a log group with retention', () => {
+    const { template } = synthesize();
+    const functions = resourcesOf(template, 'AWS::Lambda::Function');
+    assert.equal(functions.length, 6, 'five service functions and CDK’s client-secret reader');
+    const logGroups = template.findResources('AWS::Logs::LogGroup');
+    for (const [id, fn] of functions) {
+      assert.equal(fn.Properties.Runtime, 'nodejs24.x', id);
+      const logGroup = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      assert.equal(logGroups[logGroup]?.Properties.RetentionInDays, 30, id);
+      if (id.startsWith('AWS679f53fac')) continue; // CDK-owned, deploy time only.
+      assert.deepEqual(fn.Properties.Architectures, ['arm64'], id);
+      assert.deepEqual(fn.Properties.TracingConfig, { Mode: 'Active' }, id);
+      assert.equal(fn.Properties.Handler, 'index.handler', id);
+    }
+  });
+
+  test('secrets reach the API as Secrets Manager ARNs, never as values; triggers get no secrets', () => {
+    const { template } = synthesize();
+    const env = (prefix: string) =>
+      template.toJSON().Resources[functionId(template, prefix)].Properties.Environment?.Variables ?? {};
+    const api = env(FUNCTIONS.api);
+    assert.ok(api.SECRET_KEY_SECRET_ARN?.Ref, 'SECRET_KEY_SECRET_ARN refers to a secret');
+    assert.ok(api.COGNITO_APP_CLIENT_SECRET_SECRET_ARN?.Ref);
+    for (const name of ['SECRET_KEY', 'COGNITO_APP_CLIENT_SECRET']) assert.equal(api[name], undefined, name);
+    for (const prefix of [FUNCTIONS.preSignUp, FUNCTIONS.define, FUNCTIONS.create, FUNCTIONS.verify]) {
+      assert.deepEqual(
+        Object.keys(env(prefix)).filter((k) => /SECRET|COGNITO/.test(k)),
+        [],
+        prefix,
+      );
+    }
+    const secrets = template.findResources('AWS::SecretsManager::Secret');
+    assert.ok(secrets[api.SECRET_KEY_SECRET_ARN.Ref]?.Properties.GenerateSecretString);
+  });
+
+  test('IAM: exact actions on exact ARNs; "*" only where the service has no resource-level permissions', () => {
+    const { template } = synthesize();
+    const table = { 'Fn::GetAtt': [resourcesOf(template, 'AWS::DynamoDB::GlobalTable')[0]?.[0], 'Arn'] };
+    const pool = { 'Fn::GetAtt': [resourcesOf(template, 'AWS::Cognito::UserPool')[0]?.[0], 'Arn'] };
+    for (const [id, policy] of resourcesOf(template, 'AWS::IAM::Policy')) {
+      for (const statement of (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement) {
+        assert.equal(statement.Effect, 'Allow');
+        for (const action of list(statement.Action)) assert.doesNotMatch(action, /\*/, `${id}: ${action}`);
+        if (JSON.stringify(statement.Resource).includes('"*"')) {
+          assert.deepEqual(
+            list(statement.Action).sort(),
+            ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+            id,
+          );
+        }
+      }
+    }
+    const verify = grantsOf(template, functionId(template, FUNCTIONS.verify));
+    assert.deepEqual([...verify.keys()].sort(), [
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+    ]);
+    for (const resource of verify.values()) assert.equal(resource, JSON.stringify(table));
+    for (const prefix of [FUNCTIONS.define, FUNCTIONS.create]) {
+      assert.deepEqual([...grantsOf(template, functionId(template, prefix)).keys()], [], prefix);
+    }
+    const preSignUp = grantsOf(template, functionId(template, FUNCTIONS.preSignUp));
+    assert.deepEqual([...preSignUp.keys()].sort(), [
+      'cognito-idp:AdminLinkProviderForUser',
+      'cognito-idp:ListUsers',
+      'dynamodb:DeleteItem',
+    ]);
+    assert.equal(preSignUp.get('cognito-idp:ListUsers'), JSON.stringify(pool));
+    assert.equal(preSignUp.get('dynamodb:DeleteItem'), JSON.stringify(table));
+    const api = grantsOf(template, functionId(template, FUNCTIONS.api));
+    assert.deepEqual([...api.keys()].sort(), [
+      'cognito-idp:AdminCreateUser',
+      'cognito-idp:AdminDeleteUser',
+      'cognito-idp:AdminGetUser',
+      'cognito-idp:AdminInitiateAuth',
+      'cognito-idp:AdminLinkProviderForUser',
+      'cognito-idp:AdminRespondToAuthChallenge',
+      'cognito-idp:AdminUserGlobalSignOut',
+      'cognito-idp:ListUsers',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+      'secretsmanager:GetSecretValue',
+    ]);
+    assert.equal(api.get('cognito-idp:AdminInitiateAuth'), JSON.stringify(pool));
+    assert.equal(api.get('dynamodb:PutItem'), JSON.stringify(table));
+    assert.equal(
+      api.get('dynamodb:Query'),
+      JSON.stringify({ 'Fn::Join': ['', [table, '/index/gsi1']] }),
+      'Query only on the index',
+    );
+    // Managed policies only on the two roles AWS owns the shape of.
+    const managed = resourcesOf(template, 'AWS::IAM::Role').filter(([, r]) => r.Properties.ManagedPolicyArns);
+    assert.equal(managed.length, 2);
+  });
+
+  test('the API role is granted every AWS operation its adapters send, and nothing else', () => {
+    const { template } = synthesize();
+    // Operations Cognito authorizes with the client secret or a token, not IAM.
+    const publicOperations = new Set(['GetTokensFromRefreshToken', 'RevokeToken']);
+    const service: Record<string, string> = {
+      'src/cognito/cognito-adapter.ts': 'cognito-idp',
+      'src/store/dynamodb-store.ts': 'dynamodb',
+      'src/lambda/secrets.ts': 'secretsmanager',
+    };
+    const sent = new Set<string>();
+    for (const [file, prefix] of Object.entries(service)) {
+      const source = readFileSync(join(PROJECT_ROOT, file), 'utf8');
+      for (const [, operation = ''] of source.matchAll(/new (\w+)Command\(/g)) {
+        if (publicOperations.has(operation)) continue;
+        // TransactWriteItems is authorized per item: the store's transaction only puts.
+        sent.add(operation === 'TransactWriteItems' ? `${prefix}:PutItem` : `${prefix}:${operation}`);
+      }
+    }
+    assert.deepEqual(
+      [...grantsOf(template, functionId(template, FUNCTIONS.api)).keys()].sort(),
+      [...sent].sort(),
+    );
+  });
+
+  test('API Gateway: stage throttling, access logs, tracing, and a WAF web ACL with a per-IP rate rule', () => {
+    const { template } = synthesize();
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'prod',
+      TracingEnabled: true,
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('sourceIp') },
+      MethodSettings: [
+        Match.objectLike({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          ThrottlingRateLimit: 40,
+          ThrottlingBurstLimit: 80,
+          DataTraceEnabled: false,
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      Rules: Match.arrayWith([
+        Match.objectLike({
+          Action: { Block: {} },
+          Statement: { RateBasedStatement: { Limit: 300, AggregateKeyType: 'IP' } },
+        }),
+      ]),
+    });
+    const [stageId] = resourcesOf(template, 'AWS::ApiGateway::Stage')[0] ?? [];
+    const [aclId] = resourcesOf(template, 'AWS::WAFv2::WebACL')[0] ?? [];
+    const [, association] =
+      resourcesOf(template, 'AWS::WAFv2::WebACLAssociation')[0] ?? assert.fail('no WAF association');
+    assert.deepEqual(association.Properties.WebACLArn, { 'Fn::GetAtt': [aclId, 'Arn'] });
+    assert.match(JSON.stringify(association.Properties.ResourceArn), new RegExp(`"Ref":"${stageId}"`));
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'ANY',
+      Integration: Match.objectLike({ Type: 'AWS_PROXY' }),
+    });
+  });
+
+  test('no dependency cycle: CloudFormation could order every resource (Ref, GetAtt, Sub, DependsOn)', () => {
+    const { template } = synthesize({ GOOGLE_CLIENT_ID: '1234-abc.apps.googleusercontent.com' });
+    const resources = template.toJSON().Resources as Record<string, { DependsOn?: string | string[] }>;
+    const edges = new Map<string, Set<string>>();
+    for (const [id, resource] of Object.entries(resources)) {
+      const targets = new Set<string>(list(resource.DependsOn ?? []));
+      const walk = (node: unknown): void => {
+        if (Array.isArray(node)) node.forEach(walk);
+        else if (node && typeof node === 'object') {
+          for (const [key, value] of Object.entries(node)) {
+            if (key === 'Ref' && typeof value === 'string') targets.add(value);
+            else if (key === 'Fn::GetAtt' && Array.isArray(value)) targets.add(String(value[0]));
+            else if (key === 'Fn::Sub') {
+              const text = Array.isArray(value) ? String(value[0]) : String(value);
+              for (const [, ref = ''] of text.matchAll(/\$\{([\w]+)(?:\.[\w.]+)?\}/g)) targets.add(ref);
+              walk(Array.isArray(value) ? value[1] : undefined);
+            } else walk(value);
+          }
+        }
+      };
+      walk(resource);
+      edges.set(id, new Set([...targets].filter((target) => target in resources && target !== id)));
+    }
+    const state = new Map<string, 'visiting' | 'done'>();
+    const visit = (id: string, path: string[]): void => {
+      if (state.get(id) === 'done') return;
+      if (state.get(id) === 'visiting') assert.fail(`cycle: ${[...path, id].join(' → ')}`);
+      state.set(id, 'visiting');
+      for (const next of edges.get(id) ?? []) visit(next, [...path, id]);
+      state.set(id, 'done');
+    };
+    for (const id of edges.keys()) visit(id, []);
+  });
+
+  test('stack outputs: API URL, user pool id, client id, hosted-UI domain, table name', () => {
+    const { template } = synthesize();
+    const outputs = Object.keys(template.findOutputs('*'));
+    for (const name of ['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'HostedUiDomain', 'TableName']) {
+      assert.ok(outputs.includes(name), name);
+    }
+    template.hasOutput('ApiUrl', { Value: 'https://api.example.com' });
+  });
+
+  test('with API_DOMAIN_NAME, the stage is served at the root of the custom domain, which becomes the API URL', () => {
+    const { template } = synthesize({
+      API_GATEWAY_INVOKE_URL: '',
+      API_DOMAIN_NAME: 'api.example.com',
+      API_CERTIFICATE_ARN:
+        'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000000',
+    });
+    template.hasResourceProperties('AWS::ApiGateway::DomainName', {
+      DomainName: 'api.example.com',
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+      SecurityPolicy: 'TLS_1_2',
+    });
+    template.hasResourceProperties('AWS::ApiGateway::BasePathMapping', { Stage: Match.anyValue() });
+    const mapping = resourcesOf(template, 'AWS::ApiGateway::BasePathMapping')[0]?.[1];
+    assert.equal(mapping?.Properties.BasePath, undefined, 'mapped at the root');
+    template.hasOutput('ApiUrl', { Value: 'https://api.example.com' });
+    template.hasOutput('ApiDomainTarget', {});
+    const api =
+      template.toJSON().Resources[functionId(template, FUNCTIONS.api)].Properties.Environment.Variables;
+    assert.equal(api.API_GATEWAY_INVOKE_URL, 'https://api.example.com');
+  });
+
+  test('cdk-nag AwsSolutions: no unacknowledged finding, and every acknowledgement has a reason', () => {
+    const { stack } = synthesize();
+    const reasons: string[] = [];
+    for (const construct of stack.node.findAll()) {
+      for (const entry of construct.node.metadata) {
+        if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+        for (const [rule, reason] of Object.entries(entry.data as Record<string, string>)) {
+          reasons.push(reason);
+          assert.match(rule, /^AwsSolutions::AwsSolutions-/);
+          assert.ok(reason.length >= 60, `${rule}: a reason, not a label`);
+        }
+      }
+    }
+    assert.ok(reasons.length >= 10, `acknowledgements recorded (${reasons.length})`);
+  });
+
+  test('cdk-nag fails synthesis on a finding nobody acknowledged', (t) => {
+    t.mock.method(console, 'error', () => undefined); // the report cdk-nag prints is expected here
+    assert.throws(
+      () =>
+        synthesize(
+          {},
+          {
+            extend: (stack) =>
+              new iam.Role(stack, 'Careless', {
+                assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+                inlinePolicies: {
+                  all: new iam.PolicyDocument({
+                    statements: [new iam.PolicyStatement({ actions: ['dynamodb:*'], resources: ['*'] })],
+                  }),
+                },
+              }),
+          },
+        ),
+      /Validation failed/,
+    );
+  });
+
+  test('deploy settings are checked with the service’s own rules, naming every bad variable', () => {
+    assert.throws(
+      () =>
+        loadDeploySettings({
+          ...DEPLOY_ENV,
+          RP_ORIGIN: 'http://app.example.com',
+          COGNITO_DOMAIN_PREFIX: 'My_Domain',
+          GOOGLE_CLIENT_ID: 'not-a-google-id',
+        }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        const text = error.problems.join('\n');
+        assert.match(text, /RP_ORIGIN \(invalid\).*https/);
+        assert.match(text, /COGNITO_DOMAIN_PREFIX \(invalid\)/);
+        assert.match(text, /GOOGLE_CLIENT_ID \(invalid\)/);
+        return true;
+      },
+    );
+  });
+});

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import type { LocalStack } from '../../src/local/stack.ts';
+
+/** The API Gateway REST (v1) proxy result, as AWS documents it. */
+interface ProxyResult {
+  statusCode: number;
+  headers?: Record<string, string>;
+  multiValueHeaders?: Record<string, string[]>;
+  body: string;
+  isBase64Encoded?: boolean;
+}
+
+export type LambdaHandler = (event: unknown, context: unknown) => Promise<unknown>;
+
+/**
+ * An API Gateway REST proxy integration in front of a Lambda handler: turns a
+ * fetch-style request into the documented proxy event (DG: set-up-lambda-proxy-integrations,
+ * "Input format of a Lambda function for proxy integration") and the proxy
+ * result back into a Response. `sourceIp` is the caller as API Gateway sees it.
+ */
+export function apiGatewayProxy(handler: LambdaHandler, options: { domainName: string; stage?: string }) {
+  const stage = options.stage ?? 'prod';
+  return async function request(path: string, init: RequestInit = {}, env?: unknown): Promise<Response> {
+    const url = new URL(path, `https://${options.domainName}`);
+    const method = init.method ?? 'GET';
+    const headers = new Headers(init.headers);
+    const single: Record<string, string> = {};
+    const multi: Record<string, string[]> = {};
+    headers.forEach((value, name) => {
+      single[name] = value;
+      multi[name] = [value];
+    });
+    const query = url.searchParams.size > 0 ? Object.fromEntries(url.searchParams) : null;
+    const sourceIp =
+      (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket
+        ?.remoteAddress ?? '198.51.100.1';
+    const event = {
+      resource: '/{proxy+}',
+      path: url.pathname,
+      httpMethod: method,
+      headers: single,
+      multiValueHeaders: multi,
+      queryStringParameters: query,
+      multiValueQueryStringParameters: query
+        ? Object.fromEntries([...url.searchParams.keys()].map((k) => [k, url.searchParams.getAll(k)]))
+        : null,
+      pathParameters: { proxy: url.pathname.slice(1) },
+      stageVariables: null,
+      requestContext: {
+        accountId: '123456789012',
+        apiId: 'a1b2c3d4e5',
+        resourceId: 'abc123',
+        resourcePath: '/{proxy+}',
+        httpMethod: method,
+        path: `/${stage}${url.pathname}`,
+        stage,
+        requestId: randomUUID(),
+        requestTimeEpoch: Date.now(),
+        protocol: 'HTTP/1.1',
+        domainName: options.domainName,
+        identity: { sourceIp, userAgent: single['user-agent'] ?? 'test' },
+      },
+      body: typeof init.body === 'string' ? init.body : null,
+      isBase64Encoded: false,
+    };
+    const result = (await handler(event, lambdaContext())) as ProxyResult;
+    const out = new Headers();
+    for (const [name, value] of Object.entries(result.headers ?? {})) out.set(name, value);
+    for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) {
+      out.delete(name);
+      for (const value of values) out.append(name, value);
+    }
+    const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+    return new Response(result.statusCode === 204 ? null : body, { status: result.statusCode, headers: out });
+  };
+}
+
+function lambdaContext() {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: 'expenser-auth-api',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:expenser-auth-api',
+    memoryLimitInMB: '1024',
+    awsRequestId: randomUUID(),
+    logGroupName: '/aws/lambda/expenser-auth-api',
+    logStreamName: 'test',
+    getRemainingTimeInMillis: () => 10_000,
+  };
+}
+
+/** A stand-in for LocalStack that TestBrowser can drive: requests go through API Gateway to the handler. */
+export function gatewayStack(request: ReturnType<typeof apiGatewayProxy>, origin: string): LocalStack {
+  return { origin, url: origin, app: { request } } as unknown as LocalStack;
+}
