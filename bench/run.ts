@@ -1,6 +1,12 @@
 // `npm run bench`: every benchmark of the project, printed for the notes.
+import { benchBundles } from './bundles.ts';
+import { benchClientBundle } from './client-bundle.ts';
+import { benchGoogleChain } from './google-chain.ts';
 import { benchLoginVerify } from './login-verify.ts';
 import { benchStartup } from './startup.ts';
 
 await benchStartup();
 await benchLoginVerify();
+await benchGoogleChain();
+await benchBundles();
+await benchClientBundle();

@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createCognitoAdapter } from '../cognito/cognito-adapter.ts';
 import { createIdTokenVerifier } from '../cognito/id-token.ts';
+import type { CognitoAdapter } from '../cognito/types.ts';
 import { type Config, loadConfig, localDefaults } from '../config/config.ts';
 import { type Clock, systemClock } from '../errors.ts';
 import { createApp } from '../http/app.ts';
@@ -14,10 +15,12 @@ import { ensureTable } from '../store/table.ts';
 import type { Store } from '../store/types.ts';
 import { createAuthChallenge } from '../triggers/create-auth-challenge.ts';
 import { defineAuthChallenge } from '../triggers/define-auth-challenge.ts';
-import { preSignUp } from '../triggers/pre-sign-up.ts';
+import { createPreSignUpHandler, preSignUpDepsFrom } from '../triggers/pre-sign-up.ts';
+import type { UserPoolTriggers } from '../triggers/types.ts';
 import { createVerifyAuthChallengeHandler } from '../triggers/verify-auth-challenge.ts';
 import { type CognitoEmulator, startCognitoEmulator } from './cognito/index.ts';
 import { createLocalDynamoDbClient, startDynalite } from './dynalite.ts';
+import { startLocalGoogle } from './google/local-google.ts';
 import { listen } from './listen.ts';
 
 export interface LocalStackOptions {
@@ -30,9 +33,11 @@ export interface LocalStackOptions {
   clock?: Clock;
   logger?: Logger;
   /** Extra routes served beside `/auth` (the demo page). */
-  mount?: (app: Hono<AppEnv>, stack: { config: Config }) => void | Promise<void>;
+  mount?: (app: Hono<AppEnv>, stack: { config: Config; clock: Clock }) => void | Promise<void>;
   /** Test hook: wraps the store the HTTP app uses (fault injection). */
   wrapStore?: (store: Store) => Store;
+  /** Test hook: replaces trigger handlers (e.g. with the bundled Lambda entry points). */
+  triggers?: Partial<UserPoolTriggers>;
 }
 
 export interface LocalStack {
@@ -44,6 +49,8 @@ export interface LocalStack {
   cognito: CognitoEmulator;
   dynamodbEndpoint: string;
   dynamodbCalls: CallCounter;
+  /** The Google the emulator's hosted UI federates to: the local stand-in, or accounts.google.com. */
+  google: { url: string; issuer: string };
   close(): Promise<void>;
 }
 
@@ -82,8 +89,30 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const dynamodbCalls = attachCallCounter(dynamoClient);
     await ensureTable(dynamoClient, draft.dynamodb.tableName);
     const store = createDynamoDbStore({ client: dynamoClient, tableName: draft.dynamodb.tableName, clock });
+    // The PreSignUp trigger looks users up and links Google identities through the Cognito
+    // adapter, which can only point at the emulator once the emulator is listening.
+    let triggerCognito: CognitoAdapter | null = null;
+    const cognitoForTrigger = () => {
+      if (!triggerCognito) throw new Error('the Cognito adapter for triggers is not ready');
+      return triggerCognito;
+    };
+    const preSignUpHandler = createPreSignUpHandler(
+      preSignUpDepsFrom({
+        cognito: {
+          findUsersByEmail: (email) => cognitoForTrigger().findUsersByEmail(email),
+          linkGoogle: (username, googleSub) => cognitoForTrigger().linkGoogle(username, googleSub),
+        },
+        store,
+      }),
+    );
+
+    // Google sign-in: the hosted UI federates to the local stand-in, or to the real
+    // Google when GOOGLE_CLIENT_ID/GOOGLE_CLIENT_SECRET are set (see local-google.ts).
+    const google = await startLocalGoogle(env);
+    closers.push(() => google.close());
 
     const emulator = await startCognitoEmulator({
+      hostedUi: google.hostedUi(draft),
       region: draft.region,
       userPoolId: draft.cognito.userPoolId,
       userPoolName: draft.cognito.userPoolName ?? 'expenser-auth-local',
@@ -93,7 +122,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       clock,
       ...(options.dataDir ? { dataFile: join(options.dataDir, 'cognito.json') } : {}),
       triggers: {
-        preSignUp,
+        preSignUp: preSignUpHandler,
         defineAuthChallenge,
         createAuthChallenge,
         verifyAuthChallengeResponse: createVerifyAuthChallengeHandler({
@@ -102,18 +131,32 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           clock,
           logger: logger.child({ component: 'trigger' }),
         }),
+        ...options.triggers,
       },
     });
     closers.push(() => emulator.close());
+    google.registerEmulator(emulator.url);
 
     const config = loadConfig(
-      { ...env, COGNITO_ENDPOINT: emulator.url, DYNAMODB_ENDPOINT: dynamo.endpoint },
+      {
+        ...env,
+        COGNITO_ENDPOINT: emulator.url,
+        // The emulator's base URL is the hosted-UI domain (/oauth2/*, /logout).
+        COGNITO_USER_POOL_DOMAIN: emulator.url,
+        DYNAMODB_ENDPOINT: dynamo.endpoint,
+      },
       'local',
     );
     const cognitoClient = new CognitoIdentityProviderClient({
       endpoint: emulator.url,
       region: config.region,
       credentials: LOCAL_CREDENTIALS,
+    });
+    triggerCognito = createCognitoAdapter({
+      client: cognitoClient,
+      userPoolId: config.cognito.userPoolId,
+      clientId: config.cognito.clientId,
+      clientSecret: config.cognito.clientSecret,
     });
     const app = createApp({
       config,
@@ -135,7 +178,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket
           ?.remoteAddress ?? 'unknown',
     });
-    await options.mount?.(app, { config });
+    await options.mount?.(app, { config, clock });
     handler = app.fetch;
     const url = `http://localhost:${port}`;
     return {
@@ -147,6 +190,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       cognito: emulator,
       dynamodbEndpoint: dynamo.endpoint,
       dynamodbCalls,
+      google: { url: google.url, issuer: google.issuer },
       close,
     };
   } catch (error) {

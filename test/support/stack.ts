@@ -11,7 +11,12 @@ export interface TestStack extends LocalStack {
 
 /** The embedded local stack, in memory on free ports, logs collected for scanning. */
 export async function startTestStack(
-  options: { clock?: Clock; env?: Record<string, string>; wrapStore?: LocalStackOptions['wrapStore'] } = {},
+  options: {
+    clock?: Clock;
+    env?: Record<string, string>;
+    wrapStore?: LocalStackOptions['wrapStore'];
+    triggers?: LocalStackOptions['triggers'];
+  } = {},
 ): Promise<TestStack> {
   const logs: string[] = [];
   const stack = await startLocalStack({
@@ -20,6 +25,7 @@ export async function startTestStack(
     clock: options.clock ?? systemClock,
     logger: createLogger({ level: 'debug', sink: (line) => logs.push(line) }),
     ...(options.wrapStore ? { wrapStore: options.wrapStore } : {}),
+    ...(options.triggers ? { triggers: options.triggers } : {}),
   });
   return Object.assign(stack, { logs });
 }
