@@ -2,13 +2,11 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'hono';
 import { handle, type LambdaContext } from 'hono/aws-lambda';
-import { createCognitoAdapter } from '../cognito/cognito-adapter.ts';
-import { createIdTokenVerifier } from '../cognito/id-token.ts';
+import { createAdapters } from '../adapters.ts';
 import { loadConfig } from '../config/config.ts';
 import { systemClock } from '../errors.ts';
 import { createApp } from '../http/app.ts';
 import { createLogger } from '../logging/logger.ts';
-import { createDynamoDbStore } from '../store/dynamodb-store.ts';
 import { resolveSecretSettings, type SecretFetcher, secretsManagerFetcher } from './secrets.ts';
 
 /** Settings held in Secrets Manager in AWS; `<NAME>_SECRET_ARN` names the secret. */
@@ -45,22 +43,7 @@ export async function createApiHandler(
   });
   const app = createApp({
     config,
-    store: createDynamoDbStore({
-      client: dynamodb,
-      tableName: config.dynamodb.tableName,
-      clock: systemClock,
-    }),
-    cognito: createCognitoAdapter({
-      client: cognitoClient,
-      userPoolId: config.cognito.userPoolId,
-      clientId: config.cognito.clientId,
-      clientSecret: config.cognito.clientSecret,
-    }),
-    verifyIdToken: createIdTokenVerifier({
-      issuer: config.cognito.issuer,
-      jwksUri: config.cognito.jwksUri,
-      clientId: config.cognito.clientId,
-    }),
+    ...createAdapters({ config, dynamodb, cognito: cognitoClient, clock: systemClock }),
     clock: systemClock,
     logger: createLogger({ level: config.logLevel }),
     clientIp: sourceIpOf,

@@ -2,8 +2,7 @@ import { join } from 'node:path';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { createCognitoAdapter } from '../cognito/cognito-adapter.ts';
-import { createIdTokenVerifier } from '../cognito/id-token.ts';
+import { createAdapters } from '../adapters.ts';
 import type { CognitoAdapter } from '../cognito/types.ts';
 import { type Config, loadConfig, localDefaults } from '../config/config.ts';
 import { type Clock, systemClock } from '../errors.ts';
@@ -152,26 +151,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       region: config.region,
       credentials: LOCAL_CREDENTIALS,
     });
-    triggerCognito = createCognitoAdapter({
-      client: cognitoClient,
-      userPoolId: config.cognito.userPoolId,
-      clientId: config.cognito.clientId,
-      clientSecret: config.cognito.clientSecret,
-    });
+    const adapters = createAdapters({ config, dynamodb: dynamoClient, cognito: cognitoClient, clock });
+    triggerCognito = adapters.cognito;
     const app = createApp({
       config,
+      ...adapters,
+      // The same store the triggers use, optionally wrapped for fault injection.
       store: options.wrapStore ? options.wrapStore(store) : store,
-      cognito: createCognitoAdapter({
-        client: cognitoClient,
-        userPoolId: config.cognito.userPoolId,
-        clientId: config.cognito.clientId,
-        clientSecret: config.cognito.clientSecret,
-      }),
-      verifyIdToken: createIdTokenVerifier({
-        issuer: config.cognito.issuer,
-        jwksUri: config.cognito.jwksUri,
-        clientId: config.cognito.clientId,
-      }),
       clock,
       logger,
       clientIp: (c) =>
