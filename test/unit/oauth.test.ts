@@ -104,7 +104,7 @@ describe('OAuth transaction', () => {
   test('tampered, foreign-key or other-purpose values are refused', async () => {
     const tx = newTransaction({ returnTo: '/', intent: 'signin', now });
     const sealed = await sealTransaction(tx, keys.oauth, now);
-    const flipped = `${sealed.slice(0, -3)}${sealed.endsWith('A') ? 'B' : 'A'}${sealed.slice(-2)}`;
+    const flipped = `${sealed.slice(0, -3)}${sealed.at(-3) === 'A' ? 'B' : 'A'}${sealed.slice(-2)}`;
     assert.equal(await openTransaction(flipped, keys.oauth, now), null);
     assert.equal(await openTransaction(sealed, keys.session, now), null);
     const otherSecret = deriveKeys(`${TEST_SECRET_KEY}-other-secret-key`);

@@ -52,7 +52,7 @@ describe('verifySession(cookieHeader) for front-end servers', () => {
     assert.equal(await verifySession('', { secretKey, now }), null);
     assert.equal(await verifySession('__Host-session=', { secretKey, now }), null);
     assert.equal(await verifySession('__Host-sessionx=1', { secretKey, now }), null);
-    const tampered = `${sealed.slice(0, -2)}${sealed.endsWith('A') ? 'B' : 'A'}${sealed.slice(-1)}`;
+    const tampered = `${sealed.slice(0, -2)}${sealed.at(-2) === 'A' ? 'B' : 'A'}${sealed.slice(-1)}`;
     assert.equal(await verifySession(`__Host-session=${tampered}`, { secretKey, now }), null);
     assert.equal(await verifySession(`__Host-session=${sealed}`, { secretKey, now: now + 3601_000 }), null);
     assert.equal(
