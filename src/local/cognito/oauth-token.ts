@@ -51,6 +51,32 @@ function tokenResponse(result: AuthenticationResult, withIdToken: boolean) {
 const s256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
 
 /**
+ * The form body of a token or revocation request from our authenticated client;
+ * null after answering `invalid_request` (unreadable form) or `invalid_client`.
+ */
+async function readClientForm(
+  ctx: EmulatorContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<URLSearchParams | null> {
+  let form: URLSearchParams;
+  try {
+    form = await readForm(req);
+  } catch (error) {
+    if (error instanceof FormError) {
+      oauthError(res, 'invalid_request');
+      return null;
+    }
+    throw error;
+  }
+  if (!authenticateClient(ctx, req, form)) {
+    oauthError(res, 'invalid_client');
+    return null;
+  }
+  return form;
+}
+
+/**
  * DG: token-endpoint. `authorization_code`: single-use code bound to the
  * client, the same redirect_uri and (when a challenge was sent) the S256
  * code_verifier; `refresh_token`: the emulator's refresh-token records, with
@@ -62,14 +88,8 @@ export async function tokenEndpoint(
   res: ServerResponse,
   afterMutation: () => Promise<void>,
 ): Promise<void> {
-  let form: URLSearchParams;
-  try {
-    form = await readForm(req);
-  } catch (error) {
-    if (error instanceof FormError) return oauthError(res, 'invalid_request');
-    throw error;
-  }
-  if (!authenticateClient(ctx, req, form)) return oauthError(res, 'invalid_client');
+  const form = await readClientForm(ctx, req, res);
+  if (!form) return;
   const grantType = form.get('grant_type');
 
   if (grantType === 'authorization_code') {
@@ -121,14 +141,8 @@ export async function revokeEndpoint(
   res: ServerResponse,
   afterMutation: () => Promise<void>,
 ): Promise<void> {
-  let form: URLSearchParams;
-  try {
-    form = await readForm(req);
-  } catch (error) {
-    if (error instanceof FormError) return oauthError(res, 'invalid_request');
-    throw error;
-  }
-  if (!authenticateClient(ctx, req, form)) return oauthError(res, 'invalid_client');
+  const form = await readClientForm(ctx, req, res);
+  if (!form) return;
   const token = form.get('token');
   if (!token) return oauthError(res, 'invalid_request');
   const record = await findRefreshRecord(ctx, token);
