@@ -1,17 +1,7 @@
-/** Error codes of the HTTP contract (shared/API.md), as the server sends them. */
-export type ApiErrorCode =
-  | 'invalid_request'
-  | 'unsupported_media_type'
-  | 'payload_too_large'
-  | 'csrf_failed'
-  | 'email_taken'
-  | 'passkey_rejected'
-  | 'unauthenticated'
-  | 'reauth_required'
-  | 'last_sign_in_method'
-  | 'not_found'
-  | 'rate_limited'
-  | 'internal_error';
+import type { AuthErrorCode } from '../../src/errors.ts';
+
+/** Error codes of the HTTP contract (shared/API.md), as the server sends them: the server's own list (a type only; nothing of the server is bundled). */
+export type ApiErrorCode = AuthErrorCode;
 
 /** Codes the client itself raises: the network failed, or the browser's passkey prompt did not complete. */
 export type ClientErrorCode =
