@@ -8,15 +8,14 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { mountDemoApp } from '../../src/local/demo-app.ts';
-import { type LocalStack, startLocalStack } from '../../src/local/stack.ts';
-import { createLogger } from '../../src/logging/logger.ts';
+import type { LocalStack } from '../../src/local/stack.ts';
 import { messageFor } from '../../web/app/messages.ts';
 import { TestBrowser } from '../support/browser.ts';
 import { launchChromium, pageWithAuthenticator } from '../support/chromium.ts';
+import { startDemoStack } from '../support/demo-stack.ts';
 import { signUp, uniqueEmail } from '../support/flows.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator.ts';
-import { manualClock, TEST_SECRET_KEY } from '../support/stack.ts';
+import { manualClock } from '../support/stack.ts';
 
 const SCREENSHOTS = 'test-results/screenshots';
 const time = manualClock();
@@ -24,13 +23,7 @@ let stack: LocalStack;
 let browser: Browser;
 
 before(async () => {
-  stack = await startLocalStack({
-    port: 0,
-    env: { SECRET_KEY: TEST_SECRET_KEY },
-    clock: time.clock,
-    logger: createLogger({ level: 'silent' }),
-    mount: mountDemoApp,
-  });
+  stack = await startDemoStack({ clock: time.clock });
   browser = await launchChromium();
   await mkdir(SCREENSHOTS, { recursive: true });
 });

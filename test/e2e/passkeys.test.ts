@@ -4,22 +4,15 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { mountDemoApp } from '../../src/local/demo-app.ts';
-import { type LocalStack, startLocalStack } from '../../src/local/stack.ts';
-import { createLogger } from '../../src/logging/logger.ts';
+import type { LocalStack } from '../../src/local/stack.ts';
 import { launchChromium, pageWithAuthenticator } from '../support/chromium.ts';
-import { TEST_SECRET_KEY } from '../support/stack.ts';
+import { startDemoStack } from '../support/demo-stack.ts';
 
 let stack: LocalStack;
 let browser: Browser;
 
 before(async () => {
-  stack = await startLocalStack({
-    port: 0,
-    env: { SECRET_KEY: TEST_SECRET_KEY },
-    logger: createLogger({ level: 'silent' }),
-    mount: mountDemoApp,
-  });
+  stack = await startDemoStack();
   browser = await launchChromium();
 });
 
