@@ -2,6 +2,8 @@
 // or foreign session value refused with 401 and the cookie cleared.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { createCognitoAdapter } from '../../src/cognito/cognito-adapter.ts';
 import { TestBrowser } from '../support/browser.ts';
 import { signUp, uniqueEmail } from '../support/flows.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator.ts';
@@ -49,12 +51,33 @@ describe('session cookies', () => {
     await expectRefusedSession(other, other.cookie('refresh') ?? '');
   });
 
-  test('a Cognito ID token presented as the session → 401', async () => {
-    // Obtain a genuine ID token from the emulator through the adapter path is not
-    // exposed by the API (tokens never leave the server), so forge the shape.
+  test('a genuine Cognito ID token and access token presented as the session → 401', async () => {
+    // Tokens never leave the server through the API, so mint real ones the way
+    // the API does after sign-up: a one-time grant answered through CUSTOM_AUTH.
     const browser = await signedIn();
-    const fakeJwt = `${Buffer.from('{"alg":"RS256","kid":"x"}').toString('base64url')}.${Buffer.from('{"sub":"x","token_use":"id"}').toString('base64url')}.c2lnbmF0dXJl`;
-    await expectRefusedSession(browser, fakeJwt);
+    const userId = (await browser.get('/auth/me')).body.user.id as string;
+    const client = new CognitoIdentityProviderClient({
+      endpoint: stack.cognito.url,
+      region: stack.config.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      const cognito = createCognitoAdapter({
+        client,
+        userPoolId: stack.config.cognito.userPoolId,
+        clientId: stack.config.cognito.clientId,
+        clientSecret: stack.config.cognito.clientSecret,
+      });
+      await stack.store.putGrant({ id: 'test-grant-for-id-token', userId, expiresAt: Date.now() + 60_000 });
+      const tokens = await cognito.signInWithCustomChallenge({
+        username: userId,
+        answer: JSON.stringify({ kind: 'grant', grantId: 'test-grant-for-id-token' }),
+      });
+      await expectRefusedSession(browser, tokens.idToken);
+      await expectRefusedSession(browser, tokens.accessToken);
+    } finally {
+      client.destroy();
+    }
   });
 
   test('a session sealed with another SECRET_KEY → 401', async () => {
