@@ -7,6 +7,7 @@ import { loadConfig } from '../config/config.ts';
 import { systemClock } from '../errors.ts';
 import { createApp } from '../http/app.ts';
 import { createLogger } from '../logging/logger.ts';
+import { lambdaClientConfig } from './aws-clients.ts';
 import { resolveSecretSettings, type SecretFetcher, secretsManagerFetcher } from './secrets.ts';
 
 /** Settings held in Secrets Manager in AWS; `<NAME>_SECRET_ARN` names the secret. */
@@ -35,12 +36,10 @@ export async function createApiHandler(
   fetchSecret: () => SecretFetcher = () => secretsManagerFetcher(),
 ): Promise<ApiHandler> {
   const config = loadConfig(await resolveSecretSettings(env, API_SECRET_SETTINGS, fetchSecret), 'aws');
-  const endpointOf = (endpoint: string | undefined) => (endpoint ? { endpoint } : {});
-  const dynamodb = new DynamoDBClient({ region: config.region, ...endpointOf(config.dynamodb.endpoint) });
-  const cognitoClient = new CognitoIdentityProviderClient({
-    region: config.region,
-    ...endpointOf(config.cognito.endpoint),
-  });
+  const dynamodb = new DynamoDBClient(lambdaClientConfig(config.region, config.dynamodb.endpoint));
+  const cognitoClient = new CognitoIdentityProviderClient(
+    lambdaClientConfig(config.region, config.cognito.endpoint),
+  );
   const app = createApp({
     config,
     ...createAdapters({ config, dynamodb, cognito: cognitoClient, clock: systemClock }),

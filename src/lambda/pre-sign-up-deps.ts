@@ -5,6 +5,7 @@ import { loadPreSignUpTriggerConfig } from '../config/config.ts';
 import { systemClock } from '../errors.ts';
 import { createDynamoDbStore } from '../store/dynamodb-store.ts';
 import { type PreSignUpDeps, preSignUpDepsFrom } from '../triggers/pre-sign-up.ts';
+import { lambdaClientConfig } from './aws-clients.ts';
 
 /**
  * What the PreSignUp trigger needs for a Google first sign-in: the Cognito
@@ -16,15 +17,10 @@ export function createPreSignUpDeps(
   pool: { userPoolId: string; clientId: string },
 ): PreSignUpDeps {
   const config = loadPreSignUpTriggerConfig(env);
-  const region = config.region ? { region: config.region } : {};
-  const dynamodb = new DynamoDBClient({
-    ...region,
-    ...(config.dynamodb.endpoint ? { endpoint: config.dynamodb.endpoint } : {}),
-  });
-  const cognito = new CognitoIdentityProviderClient({
-    ...region,
-    ...(config.cognitoEndpoint ? { endpoint: config.cognitoEndpoint } : {}),
-  });
+  const dynamodb = new DynamoDBClient(lambdaClientConfig(config.region, config.dynamodb.endpoint));
+  const cognito = new CognitoIdentityProviderClient(
+    lambdaClientConfig(config.region, config.cognitoEndpoint),
+  );
   return preSignUpDepsFrom({
     cognito: createCognitoAdapter({
       client: cognito,

@@ -1,11 +1,12 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { lambdaClientConfig } from './aws-clients.ts';
 
 /** Reads the string value of one secret by ARN. */
 export type SecretFetcher = (secretArn: string) => Promise<string>;
 
 /** A fetcher over Secrets Manager (GetSecretValue on the exact ARN, nothing else). */
 export function secretsManagerFetcher(
-  client: SecretsManagerClient = new SecretsManagerClient({}),
+  client: SecretsManagerClient = new SecretsManagerClient(lambdaClientConfig()),
 ): SecretFetcher {
   return async function fetchSecret(secretArn) {
     const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));

@@ -5,6 +5,7 @@ import { createLogger } from '../logging/logger.ts';
 import { createDynamoDbStore } from '../store/dynamodb-store.ts';
 import type { TriggerHandler, VerifyAuthChallengeResponseEvent } from '../triggers/types.ts';
 import { createVerifyAuthChallengeHandler } from '../triggers/verify-auth-challenge.ts';
+import { lambdaClientConfig } from './aws-clients.ts';
 
 /**
  * Builds the VerifyAuthChallengeResponse handler from the environment: only
@@ -15,10 +16,7 @@ export function createVerifyHandler(
   env: Record<string, string | undefined>,
 ): TriggerHandler<VerifyAuthChallengeResponseEvent> {
   const config = loadVerifyTriggerConfig(env);
-  const client = new DynamoDBClient({
-    ...(config.region ? { region: config.region } : {}),
-    ...(config.dynamodb.endpoint ? { endpoint: config.dynamodb.endpoint } : {}),
-  });
+  const client = new DynamoDBClient(lambdaClientConfig(config.region, config.dynamodb.endpoint));
   return createVerifyAuthChallengeHandler({
     store: createDynamoDbStore({ client, tableName: config.dynamodb.tableName, clock: systemClock }),
     rp: config.rp,
