@@ -90,6 +90,38 @@ function stubUnusedModules(name: FunctionName): Plugin {
   };
 }
 
+/**
+ * Packages no function calls, replaced in every bundle by a stub whose exports
+ * throw. `@aws-sdk/credential-provider-node` is the SDK's default credential
+ * chain (profiles, SSO, IMDS, web identity and the STS, SSO and sign-in
+ * clients they use: about 100 KB); the functions give each client the
+ * credentials Lambda puts in the environment (src/lambda/aws-clients.ts), so
+ * the SDK never asks the chain.
+ */
+const STUBBED_PACKAGES: Record<string, string[]> = {
+  '@aws-sdk/credential-provider-node': ['defaultProvider'],
+};
+
+const stubPackages: Plugin = {
+  name: 'stub-packages',
+  setup(b) {
+    const names = Object.keys(STUBBED_PACKAGES).map((name) => name.replace(/[/\\^$*+?.()|[\]{}-]/g, '\\$&'));
+    b.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => ({
+      path: args.path,
+      namespace: 'stubbed-package',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'stubbed-package' }, (args) => ({
+      loader: 'js',
+      contents: (STUBBED_PACKAGES[args.path] ?? [])
+        .map(
+          (exportName) =>
+            `export function ${exportName}() { throw new Error('${args.path} is not in the Lambda bundles: pass credentials explicitly (src/lambda/aws-clients.ts)'); }`,
+        )
+        .join('\n'),
+    }));
+  },
+};
+
 export interface BundleResult {
   /** The entry file, `index.mjs`. */
   file: string;
@@ -161,12 +193,12 @@ export async function bundleEntry(
     legalComments: 'none',
     // CommonJS dependencies call require() for Node built-ins; ESM has no require.
     banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-    plugins: [markSideEffectFree, ...(stubsOf ? [stubUnusedModules(stubsOf)] : [])],
+    plugins: [markSideEffectFree, stubPackages, ...(stubsOf ? [stubUnusedModules(stubsOf)] : [])],
     metafile: true,
     logLevel: 'warning',
   });
   const file = join(outdir, BUNDLE_FILE);
-  const outputs = result.metafile.outputs;
+  const outputs = dropUnreachableChunks(result.metafile, relative(PROJECT_ROOT, file));
   const totalBytes = Object.values(outputs).reduce((sum, output) => sum + output.bytes, 0);
   // What a cold start loads: the entry and the chunks it imports statically.
   const loaded = new Set<string>();
@@ -179,5 +211,29 @@ export async function bundleEntry(
   };
   visit(relative(PROJECT_ROOT, file));
   const bytes = [...loaded].reduce((sum, path) => sum + (outputs[path]?.bytes ?? 0), 0);
-  return { file, bytes, totalBytes, metafile: result.metafile };
+  return { file, bytes, totalBytes, metafile: { ...result.metafile, outputs } };
+}
+
+/**
+ * Deletes the chunks the entry cannot reach, statically or through
+ * `import()`, and returns the outputs that remain. esbuild emits a chunk for
+ * every `import()` it scans, even when tree shaking then drops the code that
+ * held it (the SDK's browser user-agent parser, bowser, is one): such a chunk
+ * can never load.
+ */
+function dropUnreachableChunks(metafile: Metafile, entry: string): Metafile['outputs'] {
+  const outputs = { ...metafile.outputs };
+  const reachable = new Set<string>();
+  const visit = (path: string) => {
+    if (reachable.has(path) || !outputs[path]) return;
+    reachable.add(path);
+    for (const dependency of outputs[path].imports) if (!dependency.external) visit(dependency.path);
+  };
+  visit(entry);
+  for (const path of Object.keys(outputs)) {
+    if (reachable.has(path)) continue;
+    rmSync(join(PROJECT_ROOT, path), { force: true });
+    delete outputs[path];
+  }
+  return outputs;
 }
