@@ -1,4 +1,4 @@
-import * as oidc from 'openid-client';
+import type * as Oidc from 'openid-client';
 import type { CognitoTokens } from './types.ts';
 
 /** The Cognito hosted UI as an OpenID provider: authorization URL and code exchange. */
@@ -50,30 +50,38 @@ function isLoopbackHttp(url: string): boolean {
  * (and again after a failed attempt), from the pool's issuer: in AWS that is
  * `https://cognito-idp.<region>.amazonaws.com/<pool>`, whose document points
  * at the domain's `/oauth2/*` endpoints; locally it is the emulator.
+ * openid-client itself is loaded then too: only Google sign-in needs it, so
+ * the API's Lambda bundle keeps it out of every other cold start.
  */
 export function createHostedUiClient(options: HostedUiClientOptions): HostedUiClient {
   const { issuer, clientId, clientSecret, redirectUri } = options;
-  let configuration: Promise<oidc.Configuration> | null = null;
+  let discovered: Promise<{ oidc: typeof Oidc; config: Oidc.Configuration }> | null = null;
 
-  const discover = (): Promise<oidc.Configuration> => {
-    if (!configuration) {
+  const discover = () => {
+    discovered ??= (async () => {
+      const oidc = await import('openid-client');
       const insecure = isLoopbackHttp(issuer);
-      configuration = oidc
-        .discovery(new URL(issuer), clientId, undefined, oidc.ClientSecretBasic(clientSecret), {
+      const config = await oidc.discovery(
+        new URL(issuer),
+        clientId,
+        undefined,
+        oidc.ClientSecretBasic(clientSecret),
+        {
           ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}),
           timeout: options.timeoutSeconds ?? 5,
-        })
-        .catch((error: unknown) => {
-          configuration = null;
-          throw error;
-        });
-    }
-    return configuration;
+        },
+      );
+      return { oidc, config };
+    })().catch((error: unknown) => {
+      discovered = null;
+      throw error;
+    });
+    return discovered;
   };
 
   return {
     async authorizationUrl({ state, nonce, codeChallenge }) {
-      const config = await discover();
+      const { oidc, config } = await discover();
       return oidc.buildAuthorizationUrl(config, {
         response_type: 'code',
         redirect_uri: redirectUri,
@@ -87,8 +95,8 @@ export function createHostedUiClient(options: HostedUiClientOptions): HostedUiCl
     },
 
     async exchangeCode({ callbackUrl, state, nonce, codeVerifier }) {
-      const config = await discover();
-      let response: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
+      const { oidc, config } = await discover();
+      let response: Awaited<ReturnType<typeof Oidc.authorizationCodeGrant>>;
       try {
         response = await oidc.authorizationCodeGrant(config, callbackUrl, {
           pkceCodeVerifier: codeVerifier,
