@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { englishMessages } from '../validation-messages.ts';
 
 /** Where the service runs: `local` derives defaults for the embedded stack, `aws` requires everything. */
 export type RuntimeMode = 'local' | 'aws';
@@ -49,17 +50,19 @@ const USER_POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d)_[0-9a-zA-Z]+$/;
 const USER_POOL_ARN = /^arn:aws[\w-]*:cognito-idp:([a-z]{2}(?:-[a-z]+)+-\d):\d{12}:userpool\/(.+)$/;
 const WEAK_SECRETS = ['secret', 'changeme', 'password', 'default', 'example', '123456', 'qwerty', 'xxxxxxxx'];
 
-const optionalText = z.string().trim().min(1).max(256).optional();
+const optionalText = z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(256)));
 
 function httpUrl(what: string) {
-  return z
-    .string()
-    .trim()
-    .refine(
-      (value) => isHttpUrl(value),
-      `${what}: expected an absolute http(s) URL, e.g. https://api.example.com`,
-    )
-    .transform((value) => value.replace(/\/+$/, ''));
+  return z.pipe(
+    z.string().check(
+      z.trim(),
+      z.refine(
+        (value) => isHttpUrl(value),
+        `${what}: expected an absolute http(s) URL, e.g. https://api.example.com`,
+      ),
+    ),
+    z.transform((value) => value.replace(/\/+$/, '')),
+  );
 }
 
 function isHttpUrl(value: string): boolean {
@@ -73,71 +76,81 @@ function isHttpUrl(value: string): boolean {
 
 function originList(what: string) {
   return z
-    .string()
-    .trim()
-    .transform((value) =>
-      value
-        .split(',')
-        .map((item) => item.trim())
-        .filter(Boolean),
+    .pipe(
+      z.string().check(z.trim()),
+      z.transform((value) =>
+        value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean),
+      ),
     )
-    .refine(
-      (items) => items.length > 0 && items.every((item) => isHttpUrl(item) && new URL(item).origin === item),
-      `${what}: expected a comma-separated list of origins such as https://app.example.com (scheme, host and optional port, no path)`,
+    .check(
+      z.refine(
+        (items) =>
+          items.length > 0 && items.every((item) => isHttpUrl(item) && new URL(item).origin === item),
+        `${what}: expected a comma-separated list of origins such as https://app.example.com (scheme, host and optional port, no path)`,
+      ),
     );
 }
 
 function intInRange(min: number, max: number) {
-  return z.coerce.number().int().min(min).max(max);
+  return z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max));
 }
 
 const schema = z.object({
   COGNITO_USER_POOL_ID: z
     .string()
-    .trim()
-    .regex(USER_POOL_ID, 'expected <region>_<id>, e.g. eu-west-1_AbCdEf123'),
+    .check(z.trim(), z.regex(USER_POOL_ID, 'expected <region>_<id>, e.g. eu-west-1_AbCdEf123')),
   COGNITO_USER_POOL_NAME: optionalText,
-  COGNITO_USER_POOL_ARN: z
-    .string()
-    .trim()
-    .regex(USER_POOL_ARN, 'expected arn:aws:cognito-idp:<region>:<12-digit account>:userpool/<pool id>')
-    .optional(),
-  COGNITO_USER_POOL_DOMAIN: httpUrl('the hosted-UI domain URL').optional(),
+  COGNITO_USER_POOL_ARN: z.optional(
+    z
+      .string()
+      .check(
+        z.trim(),
+        z.regex(USER_POOL_ARN, 'expected arn:aws:cognito-idp:<region>:<12-digit account>:userpool/<pool id>'),
+      ),
+  ),
+  COGNITO_USER_POOL_DOMAIN: z.optional(httpUrl('the hosted-UI domain URL')),
   COGNITO_APP_CLIENT_ID: z
     .string()
-    .trim()
-    .regex(/^[\w+]{1,128}$/, 'expected the app client id (letters, digits, underscore, up to 128)'),
-  COGNITO_APP_CLIENT_SECRET: z.string().trim().min(1, 'expected the app client secret'),
+    .check(
+      z.trim(),
+      z.regex(/^[\w+]{1,128}$/, 'expected the app client id (letters, digits, underscore, up to 128)'),
+    ),
+  COGNITO_APP_CLIENT_SECRET: z.string().check(z.trim(), z.minLength(1, 'expected the app client secret')),
   COGNITO_APP_CLIENT_NAME: optionalText,
-  COGNITO_ENDPOINT: httpUrl('Cognito endpoint').optional(),
-  AWS_REGION: z
-    .string()
-    .trim()
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region, e.g. eu-west-1')
-    .optional(),
+  COGNITO_ENDPOINT: z.optional(httpUrl('Cognito endpoint')),
+  AWS_REGION: z.optional(
+    z.string().check(z.trim(), z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region, e.g. eu-west-1')),
+  ),
   API_GATEWAY_INVOKE_URL: httpUrl('API_GATEWAY_INVOKE_URL'),
   API_FRONTEND_URL: httpUrl('API_FRONTEND_URL'),
-  SECRET_KEY: z
-    .string()
-    .min(32, 'expected at least 32 characters of random text (e.g. `openssl rand -base64 48`)')
-    .refine((value) => !isWeakSecret(value), 'is a weak value: use at least 32 random characters'),
+  SECRET_KEY: z.string().check(
+    z.minLength(32, 'expected at least 32 characters of random text (e.g. `openssl rand -base64 48`)'),
+    z.refine((value) => !isWeakSecret(value), 'is a weak value: use at least 32 random characters'),
+  ),
   RP_ID: z
     .string()
-    .trim()
-    .toLowerCase()
-    .regex(/^(localhost|([a-z0-9-]+\.)+[a-z]{2,})$/, 'expected a domain such as example.com or localhost'),
-  RP_NAME: z.string().trim().min(1).max(64),
+    .check(
+      z.trim(),
+      z.toLowerCase(),
+      z.regex(/^(localhost|([a-z0-9-]+\.)+[a-z]{2,})$/, 'expected a domain such as example.com or localhost'),
+    ),
+  RP_NAME: z.string().check(z.trim(), z.minLength(1), z.maxLength(64)),
   RP_ORIGIN: originList('RP_ORIGIN'),
-  ALLOWED_ORIGINS: originList('ALLOWED_ORIGINS').optional(),
+  ALLOWED_ORIGINS: z.optional(originList('ALLOWED_ORIGINS')),
   DYNAMODB_TABLE_NAME: z
     .string()
-    .trim()
-    .regex(/^[\w.-]{3,255}$/, 'expected a DynamoDB table name (3-255 of letters, digits, _ - .)'),
-  DYNAMODB_ENDPOINT: httpUrl('DynamoDB endpoint').optional(),
-  RATE_LIMIT_WINDOW_SECONDS: intInRange(10, 86_400).default(300),
-  RATE_LIMIT_IP_FAILURES: intInRange(1, 100_000).default(30),
-  RATE_LIMIT_ACCOUNT_FAILURES: intInRange(1, 100_000).default(10),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    .check(
+      z.trim(),
+      z.regex(/^[\w.-]{3,255}$/, 'expected a DynamoDB table name (3-255 of letters, digits, _ - .)'),
+    ),
+  DYNAMODB_ENDPOINT: z.optional(httpUrl('DynamoDB endpoint')),
+  RATE_LIMIT_WINDOW_SECONDS: z._default(intInRange(10, 86_400), 300),
+  RATE_LIMIT_IP_FAILURES: z._default(intInRange(1, 100_000), 30),
+  RATE_LIMIT_ACCOUNT_FAILURES: z._default(intInRange(1, 100_000), 10),
+  LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
 });
 
 function isWeakSecret(value: string): boolean {
@@ -249,7 +262,7 @@ export interface VerifyTriggerConfig {
   logLevel: Config['logLevel'];
 }
 
-const verifyTriggerSchema = schema.pick({
+const verifyTriggerSchema = z.pick(schema, {
   AWS_REGION: true,
   DYNAMODB_TABLE_NAME: true,
   DYNAMODB_ENDPOINT: true,
@@ -287,7 +300,7 @@ export interface PreSignUpTriggerConfig {
   logLevel: Config['logLevel'];
 }
 
-const preSignUpTriggerSchema = schema.pick({
+const preSignUpTriggerSchema = z.pick(schema, {
   AWS_REGION: true,
   DYNAMODB_TABLE_NAME: true,
   DYNAMODB_ENDPOINT: true,
@@ -310,8 +323,11 @@ export function loadPreSignUpTriggerConfig(env: Record<string, string | undefine
   };
 }
 
-function parseOrThrow<T extends z.ZodType>(shape: T, env: Record<string, string | undefined>): z.output<T> {
-  const parsed = shape.safeParse(env);
+function parseOrThrow<T extends z.ZodMiniType>(
+  shape: T,
+  env: Record<string, string | undefined>,
+): z.output<T> {
+  const parsed = shape.safeParse(env, { error: englishMessages });
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? 'environment');

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CHALLENGE_TTL_MS } from '../passkeys/ceremony-options.ts';
 import { seal, unseal } from '../sessions/seal.ts';
 import type { CeremonyPurpose } from '../store/types.ts';

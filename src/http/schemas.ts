@@ -1,31 +1,37 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { authenticationResponseSchema, registrationResponseSchema } from '../passkeys/schemas.ts';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to reject control characters
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
+/** Text of at most `max` characters without control characters, then `normalise`d. */
+const cleanText = (max: number, normalise: (value: string) => string) =>
+  z.pipe(
+    z.string().check(
+      z.maxLength(max),
+      z.refine((value) => !CONTROL.test(value), 'must not contain control characters'),
+    ),
+    z.transform(normalise),
+  );
+
 /** Email: trimmed, NFC, lower-cased, at most 254 characters, no control characters (shared/SECURITY.md "Input"). */
-export const emailSchema = z
-  .string()
-  .max(320)
-  .refine((value) => !CONTROL.test(value), 'must not contain control characters')
-  .transform((value) => value.trim().normalize('NFC').toLowerCase())
-  .pipe(z.string().min(3).max(254).pipe(z.email('must be an email address')));
+export const emailSchema = z.pipe(
+  cleanText(320, (value) => value.trim().normalize('NFC').toLowerCase()),
+  z.pipe(z.string().check(z.minLength(3), z.maxLength(254)), z.email('must be an email address')),
+);
 
 const displayText = (max: number) =>
-  z
-    .string()
-    .max(max * 4)
-    .refine((value) => !CONTROL.test(value), 'must not contain control characters')
-    .transform((value) => value.trim().normalize('NFC'))
-    .pipe(z.string().min(1).max(max));
+  z.pipe(
+    cleanText(max * 4, (value) => value.trim().normalize('NFC')),
+    z.string().check(z.minLength(1), z.maxLength(max)),
+  );
 
-export const registerOptionsBody = z.object({ email: emailSchema, displayName: displayText(64).optional() });
+export const registerOptionsBody = z.object({ email: emailSchema, displayName: z.optional(displayText(64)) });
 export const registerVerifyBody = z.object({
   credential: registrationResponseSchema,
-  nickname: displayText(64).optional(),
+  nickname: z.optional(displayText(64)),
 });
-export const loginOptionsBody = z.object({ email: emailSchema.optional() });
+export const loginOptionsBody = z.object({ email: z.optional(emailSchema) });
 export const loginVerifyBody = z.object({ credential: authenticationResponseSchema });
 
 /** `PATCH /auth/passkeys/:id`: a nickname of 1–64 characters after trimming, no control characters. */

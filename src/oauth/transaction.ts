@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { seal, unseal } from '../sessions/seal.ts';
 
 /** An OAuth transaction lives at most this long (shared/API.md "Cookies": oauth `Max-Age` ≤ 600). */
@@ -32,14 +32,14 @@ export interface OAuthTransaction {
 const PURPOSE = 'oauth';
 
 const schema = z.object({
-  id: z.string().min(16),
-  st: z.string().min(32),
-  nn: z.string().min(32),
-  cv: z.string().min(43).max(128),
+  id: z.string().check(z.minLength(16)),
+  st: z.string().check(z.minLength(32)),
+  nn: z.string().check(z.minLength(32)),
+  cv: z.string().check(z.minLength(43), z.maxLength(128)),
   rt: z.string(),
   in: z.enum(['signin', 'link']),
-  lu: z.object({ id: z.string(), sid: z.string() }).optional(),
-  rs: z.number().int().min(0),
+  lu: z.optional(z.object({ id: z.string(), sid: z.string() })),
+  rs: z.number().check(z.int(), z.minimum(0)),
   ca: z.number(),
 });
 

@@ -1,17 +1,13 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** base64url text of at most `max` characters. */
 const b64url = (max: number) =>
-  z
-    .string()
-    .min(1)
-    .max(max)
-    .regex(/^[A-Za-z0-9_-]+$/, 'expected base64url');
+  z.string().check(z.minLength(1), z.maxLength(max), z.regex(/^[A-Za-z0-9_-]+$/, 'expected base64url'));
 
 /** Credential ids are at most 1023 bytes (WebAuthn §5.8.3 / SECURITY.md) → 1364 base64url characters. */
 export const credentialIdSchema = b64url(1364);
 
-const transports = z.array(z.string().max(32)).max(10).optional();
+const transports = z.optional(z.array(z.string().check(z.maxLength(32))).check(z.maxLength(10)));
 
 /** Shape of a RegistrationResponseJSON (WebAuthn L3 §5.1 `toJSON()`); the cryptography is checked by the verifier. */
 export const registrationResponseSchema = z.object({
@@ -22,12 +18,12 @@ export const registrationResponseSchema = z.object({
     clientDataJSON: b64url(8192),
     attestationObject: b64url(32_768),
     transports,
-    authenticatorData: b64url(16_384).optional(),
-    publicKeyAlgorithm: z.number().int().optional(),
-    publicKey: b64url(8192).optional(),
+    authenticatorData: z.optional(b64url(16_384)),
+    publicKeyAlgorithm: z.optional(z.number().check(z.int())),
+    publicKey: z.optional(b64url(8192)),
   }),
-  authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
-  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+  authenticatorAttachment: z.optional(z.enum(['platform', 'cross-platform'])),
+  clientExtensionResults: z._default(z.record(z.string(), z.unknown()), {}),
 });
 
 /** Shape of an AuthenticationResponseJSON. */
@@ -39,12 +35,13 @@ export const authenticationResponseSchema = z.object({
     clientDataJSON: b64url(8192),
     authenticatorData: b64url(16_384),
     signature: b64url(2048),
-    userHandle: b64url(256)
-      .nullish()
-      .transform((value) => value ?? undefined),
+    userHandle: z.pipe(
+      z.nullish(b64url(256)),
+      z.transform((value) => value ?? undefined),
+    ),
   }),
-  authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
-  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+  authenticatorAttachment: z.optional(z.enum(['platform', 'cross-platform'])),
+  clientExtensionResults: z._default(z.record(z.string(), z.unknown()), {}),
 });
 
 export type RegistrationResponse = z.infer<typeof registrationResponseSchema>;
@@ -58,9 +55,9 @@ export type AuthenticationResponse = z.infer<typeof authenticationResponseSchema
 export const challengeAnswerSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('assertion'),
-    ceremonyId: z.string().max(64),
+    ceremonyId: z.string().check(z.maxLength(64)),
     credential: authenticationResponseSchema,
   }),
-  z.object({ kind: z.literal('grant'), grantId: z.string().max(128) }),
+  z.object({ kind: z.literal('grant'), grantId: z.string().check(z.maxLength(128)) }),
 ]);
 export type ChallengeAnswer = z.infer<typeof challengeAnswerSchema>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Keys } from './keys.ts';
 import { seal, unseal } from './seal.ts';
 
@@ -44,8 +44,8 @@ const userSchema = z.object({
   id: z.string(),
   email: z.string(),
   emailVerified: z.boolean(),
-  name: z.string().optional(),
-  picture: z.string().optional(),
+  name: z.optional(z.string()),
+  picture: z.optional(z.string()),
   providers: z.array(z.enum(['passkey', 'google'])),
 });
 

@@ -204,6 +204,14 @@ describe('input validation', () => {
       assert.match(response.body.error.message, new RegExp(field), rawBody.slice(0, 60));
       assert.doesNotMatch(JSON.stringify(response.body), /at .*\.ts|stack/i);
     }
+    // zod/mini has no messages of its own: the English ones must still reach the client.
+    const wrongType = await browser.request('POST', '/auth/passkey/register/options', {
+      rawBody: '{"email": 42}',
+    });
+    assert.equal(
+      wrongType.body.error.message,
+      'Invalid field "email": Invalid input: expected string, received number.',
+    );
   });
 
   test('__proto__ and constructor keys pollute nothing and extra fields are ignored', async () => {

@@ -57,6 +57,7 @@ describe('configuration', () => {
         `${name} reported: ${problems.join('\n')}`,
       );
     }
+    assert.ok(problems.includes('RP_NAME (missing): Invalid input: expected string, received undefined'));
   });
 
   test('bad formats are reported with what was expected', () => {
