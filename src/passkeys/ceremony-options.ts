@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { generateAuthenticationOptions, generateRegistrationOptions } from '@simplewebauthn/server';
 import type { CredentialRecord } from '../store/types.ts';
 
 /** Challenges live at most 5 minutes (shared/API.md). */
@@ -24,8 +23,17 @@ export function userHandleOf(userId: string): Uint8Array<ArrayBuffer> {
   return new TextEncoder().encode(userId);
 }
 
+/**
+ * @simplewebauthn/server, loaded by the first ceremony. It is imported rather
+ * than bundled into the entry because its option builders reach its signature
+ * verification (and the ASN.1 parser under it) through a namespace re-export
+ * the bundler cannot trim: the API's cold starts for session, CSRF, passkey
+ * management and Google requests then load none of it.
+ */
+const webauthn = () => import('@simplewebauthn/server');
+
 /** Creation options: a discoverable credential with user verification, excluding the user's existing credentials. */
-export function buildRegistrationOptions(input: {
+export async function buildRegistrationOptions(input: {
   rp: RelyingParty;
   userId: string;
   email: string;
@@ -33,6 +41,7 @@ export function buildRegistrationOptions(input: {
   challenge: string;
   exclude: Pick<CredentialRecord, 'id' | 'transports'>[];
 }) {
+  const { generateRegistrationOptions } = await webauthn();
   return generateRegistrationOptions({
     rpName: input.rp.name,
     rpID: input.rp.id,
@@ -53,11 +62,12 @@ export function buildRegistrationOptions(input: {
 }
 
 /** Request options; an empty `allow` list means usernameless (discoverable credentials). */
-export function buildAuthenticationOptions(input: {
+export async function buildAuthenticationOptions(input: {
   rp: RelyingParty;
   challenge: string;
   allow: Pick<CredentialRecord, 'id' | 'transports'>[];
 }) {
+  const { generateAuthenticationOptions } = await webauthn();
   return generateAuthenticationOptions({
     rpID: input.rp.id,
     challenge: new Uint8Array(Buffer.from(input.challenge, 'base64url')),
