@@ -91,15 +91,23 @@ function stubUnusedModules(name: FunctionName): Plugin {
 }
 
 /**
- * Packages no function calls, replaced in every bundle by a stub whose exports
- * throw. `@aws-sdk/credential-provider-node` is the SDK's default credential
- * chain (profiles, SSO, IMDS, web identity and the STS, SSO and sign-in
- * clients they use: about 100 KB); the functions give each client the
- * credentials Lambda puts in the environment (src/lambda/aws-clients.ts), so
- * the SDK never asks the chain.
+ * Packages no function calls, replaced in every bundle by a stub whose
+ * exports throw `reason` if ever called.
  */
-const STUBBED_PACKAGES: Record<string, string[]> = {
-  '@aws-sdk/credential-provider-node': ['defaultProvider'],
+const STUBBED_PACKAGES: Record<string, { exports: string[]; reason: string }> = {
+  // The SDK's default credential chain (profiles, SSO, IMDS, web identity, and
+  // the STS, SSO and sign-in clients behind them: about 100 KB). Every client
+  // gets the credentials Lambda puts in the environment instead.
+  '@aws-sdk/credential-provider-node': {
+    exports: ['defaultProvider'],
+    reason: 'pass credentials explicitly (src/lambda/aws-clients.ts)',
+  },
+  // Event-stream (de)serialisation, loaded by `import()` only for streaming
+  // operations (14 KB); no DynamoDB, Cognito or Secrets Manager call made here streams.
+  '@smithy/core/event-streams': {
+    exports: ['EventStreamSerde', 'eventStreamSerdeProvider'],
+    reason: 'the functions make no event-stream calls',
+  },
 };
 
 const stubPackages: Plugin = {
@@ -110,15 +118,16 @@ const stubPackages: Plugin = {
       path: args.path,
       namespace: 'stubbed-package',
     }));
-    b.onLoad({ filter: /.*/, namespace: 'stubbed-package' }, (args) => ({
-      loader: 'js',
-      contents: (STUBBED_PACKAGES[args.path] ?? [])
-        .map(
-          (exportName) =>
-            `export function ${exportName}() { throw new Error('${args.path} is not in the Lambda bundles: pass credentials explicitly (src/lambda/aws-clients.ts)'); }`,
-        )
-        .join('\n'),
-    }));
+    b.onLoad({ filter: /.*/, namespace: 'stubbed-package' }, (args) => {
+      const stub = STUBBED_PACKAGES[args.path] ?? { exports: [], reason: '' };
+      const message = JSON.stringify(`${args.path} is not in the Lambda bundles: ${stub.reason}`);
+      return {
+        loader: 'js',
+        contents: stub.exports
+          .map((exportName) => `export function ${exportName}() { throw new Error(${message}); }`)
+          .join('\n'),
+      };
+    });
   },
 };
 

@@ -46,7 +46,7 @@ describe('what each Lambda bundle carries (infra/bundle.ts)', () => {
 
   after(() => rmSync(OUT, { recursive: true, force: true }));
 
-  test("no function carries the SDK's default credential chain: clients get Lambda's environment credentials", async () => {
+  test("no function carries the SDK's default credential chain (clients get Lambda's environment credentials) or event-stream serde", async () => {
     for (const name of ['api', 'verifyAuthChallenge', 'preSignUp'] as const) {
       const inputs = inputsOf(await bundle(name), 'all');
       assert.ok(
@@ -66,6 +66,8 @@ describe('what each Lambda bundle carries (infra/bundle.ts)', () => {
       ]) {
         assert.deepEqual(fromPackage(inputs, chain), [], `${name} carries ${chain}`);
       }
+      const eventStreams = '@smithy/core/dist-es/submodules/event-streams';
+      assert.deepEqual(fromPackage(inputs, eventStreams), [], `${name} carries event-stream serde`);
     }
   });
 
