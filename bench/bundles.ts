@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   type AwsClients,
+  type BundleResult,
+  bundleEntry,
   bundleFunction,
   DEPLOYED_AWS_CLIENTS,
   type FunctionName,
@@ -36,8 +38,9 @@ function median(values: number[]): number {
 }
 
 interface Row {
-  name: FunctionName;
-  clients: AwsClients;
+  /** A function, or a floor (one library on its own). */
+  label: string;
+  budget: { kb: number; ratio: number } | null;
   /** Whole function code (entry + chunks), the budgeted size. */
   kb: number;
   /** The entry file alone: what every cold start loads. */
@@ -49,10 +52,15 @@ interface Row {
   allChunksRatio: number | null;
 }
 
-async function measure(name: FunctionName, clients: AwsClients): Promise<Row> {
-  const outdir = join(OUT, `${name}-${clients}`);
+const budgetOf = (name: FunctionName) => (name === 'api' ? BUDGET.api : BUDGET.trigger);
+
+async function measure(
+  label: string,
+  build: (outdir: string) => Promise<BundleResult>,
+): Promise<Omit<Row, 'budget'>> {
+  const outdir = join(OUT, label.replace(/[^a-zA-Z0-9-]+/g, '-'));
   rmSync(outdir, { recursive: true, force: true });
-  const { file, bytes, totalBytes, metafile } = await bundleFunction(name, outdir, { clients });
+  const { file, bytes, totalBytes, metafile } = await build(outdir);
   const importOf = (path: string) => `await import(${JSON.stringify(pathToFileURL(path).href)});`;
   const chunks = Object.keys(metafile.outputs)
     .map((output) => join(PROJECT_ROOT, output))
@@ -71,8 +79,7 @@ async function measure(name: FunctionName, clients: AwsClients): Promise<Row> {
   const bareMs = median(bare);
   const importMs = median(imported);
   return {
-    name,
-    clients,
+    label,
     kb: totalBytes / 1024,
     entryKb: bytes / 1024,
     bareMs,
@@ -89,29 +96,51 @@ function print(title: string, rows: Row[]): void {
   );
   console.log('|---|---:|---:|---:|---:|---:|---|');
   for (const row of rows) {
-    const budget = row.name === 'api' ? BUDGET.api : BUDGET.trigger;
-    const ok = row.kb <= budget.kb && row.ratio <= budget.ratio;
+    const { budget } = row;
+    const verdict = budget
+      ? `≤ ${budget.kb} KB, ≤ ${budget.ratio}× ${row.kb <= budget.kb && row.ratio <= budget.ratio ? 'met' : 'MISSED'}`
+      : '–';
     const size =
       row.entryKb === row.kb ? row.kb.toFixed(1) : `${row.kb.toFixed(1)} (${row.entryKb.toFixed(1)})`;
     const lazy = row.allChunksRatio === null ? '–' : `${row.allChunksRatio.toFixed(2)}×`;
     console.log(
-      `| ${row.name}${row.clients === DEPLOYED_AWS_CLIENTS ? '' : ` (${row.clients})`} | ${size} | ${row.bareMs.toFixed(1)} | ${row.importMs.toFixed(1)} | ${row.ratio.toFixed(2)}× | ${lazy} | ≤ ${budget.kb} KB, ≤ ${budget.ratio}× ${ok ? 'met' : 'MISSED'} |`,
+      `| ${row.label} | ${size} | ${row.bareMs.toFixed(1)} | ${row.importMs.toFixed(1)} | ${row.ratio.toFixed(2)}× | ${lazy} | ${verdict} |`,
     );
   }
 }
 
+async function measureFunction(name: FunctionName, clients: AwsClients): Promise<Row> {
+  const label = clients === DEPLOYED_AWS_CLIENTS ? name : `${name} (${clients})`;
+  const row = await measure(label, (outdir) => bundleFunction(name, outdir, { clients }));
+  return { ...row, budget: budgetOf(name) };
+}
+
+/** One library on its own, bundled as the functions bundle it: what no function using it can start under. */
+const FLOORS = [
+  { label: 'floor: DynamoDB client alone', entry: 'bench/floors/dynamodb-client.ts' },
+  { label: 'floor: WebAuthn assertion check alone', entry: 'bench/floors/webauthn-assertion.ts' },
+] as const;
+
 export async function benchBundles({ compareSdk = true }: { compareSdk?: boolean } = {}): Promise<void> {
   const names = Object.keys(LAMBDA_ENTRIES) as FunctionName[];
   const deployed: Row[] = [];
-  for (const name of names) deployed.push(await measure(name, DEPLOYED_AWS_CLIENTS));
+  for (const name of names) deployed.push(await measureFunction(name, DEPLOYED_AWS_CLIENTS));
   print(
     `Lambda bundles as deployed (minified ESM, node24, AWS SDK v3 bundled in; median of ${RUNS} alternating runs)`,
     deployed,
   );
+  const floors: Row[] = [];
+  for (const { label, entry } of FLOORS) {
+    const row = await measure(label, (outdir) =>
+      bundleEntry(entry, outdir, { bundleAwsSdk: true, stubsOf: 'verifyAuthChallenge' }),
+    );
+    floors.push({ ...row, budget: null });
+  }
+  print('Floors: the two libraries the verify trigger cannot do without, each bundled on its own', floors);
   if (compareSdk) {
     const sdk: Row[] = [];
     for (const name of ['api', 'verifyAuthChallenge', 'preSignUp'] as const) {
-      sdk.push(await measure(name, 'runtime-sdk'));
+      sdk.push(await measureFunction(name, 'runtime-sdk'));
     }
     print("For comparison: the same functions loading the Lambda runtime's AWS SDK v3 (left external)", sdk);
   }
