@@ -81,10 +81,10 @@ function stubUnusedModules(name: FunctionName): Plugin {
       b.onLoad({ filter: /\.js$/ }, (args) => {
         const stub = stubs.find(({ file }) => file.test(args.path));
         if (!stub) return undefined;
-        return {
-          loader: 'js',
-          contents: `export function ${stub.exportName}() { throw new Error('${stub.exportName} is not in the ${name} bundle (infra/bundle.ts)'); }`,
-        };
+        return throwingModule(
+          [stub.exportName],
+          `${stub.exportName} is not in the ${name} bundle (infra/bundle.ts)`,
+        );
       });
     },
   };
@@ -113,23 +113,26 @@ const STUBBED_PACKAGES: Record<string, { exports: string[]; reason: string }> = 
 const stubPackages: Plugin = {
   name: 'stub-packages',
   setup(b) {
-    const names = Object.keys(STUBBED_PACKAGES).map((name) => name.replace(/[/\\^$*+?.()|[\]{}-]/g, '\\$&'));
-    b.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => ({
-      path: args.path,
-      namespace: 'stubbed-package',
-    }));
+    b.onResolve({ filter: /^@/ }, (args) =>
+      Object.hasOwn(STUBBED_PACKAGES, args.path)
+        ? { path: args.path, namespace: 'stubbed-package' }
+        : undefined,
+    );
     b.onLoad({ filter: /.*/, namespace: 'stubbed-package' }, (args) => {
-      const stub = STUBBED_PACKAGES[args.path] ?? { exports: [], reason: '' };
-      const message = JSON.stringify(`${args.path} is not in the Lambda bundles: ${stub.reason}`);
-      return {
-        loader: 'js',
-        contents: stub.exports
-          .map((exportName) => `export function ${exportName}() { throw new Error(${message}); }`)
-          .join('\n'),
-      };
+      const { exports, reason } = STUBBED_PACKAGES[args.path] ?? { exports: [], reason: '' };
+      return throwingModule(exports, `${args.path} is not in the Lambda bundles: ${reason}`);
     });
   },
 };
+
+/** An ES module whose every export is a function that throws `message`. */
+function throwingModule(exportNames: string[], message: string) {
+  const body = `{ throw new Error(${JSON.stringify(message)}); }`;
+  return {
+    loader: 'js' as const,
+    contents: exportNames.map((exportName) => `export function ${exportName}() ${body}`).join('\n'),
+  };
+}
 
 export interface BundleResult {
   /** The entry file, `index.mjs`. */
