@@ -20,8 +20,10 @@ export interface ExpenserAuthStackProps extends StackProps {
 
 /** Token lifetimes of the app client; the session cookie follows the access token. */
 export const TOKEN_VALIDITY = {
-  access: Duration.minutes(60),
-  id: Duration.minutes(60),
+  // 15 minutes: a renewal asks Cognito once the tokens behind a session expire, so a
+  // disabled or deleted user is noticed within this time.
+  access: Duration.minutes(15),
+  id: Duration.minutes(15),
   refresh: Duration.days(30),
   /** A rotated-out refresh token stays valid this long, for a client's retry after a lost response. */
   rotationGrace: Duration.seconds(10),

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import {
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
+  AdminDisableProviderForUserCommand,
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
   AdminLinkProviderForUserCommand,
@@ -250,6 +251,20 @@ export function createCognitoAdapter(options: CognitoAdapterOptions): CognitoAda
           throw new LinkRejectedError({ cause: error });
         throw error;
       }
+    },
+
+    async unlinkGoogle(username, googleSub) {
+      await client.send(
+        new AdminDisableProviderForUserCommand({
+          UserPoolId: userPoolId,
+          User: {
+            ProviderName: 'Google',
+            ProviderAttributeName: 'Cognito_Subject',
+            ProviderAttributeValue: googleSub,
+          },
+        }),
+      );
+      void username;
     },
   };
 }

@@ -12,6 +12,8 @@ export interface IdTokenClaims {
   authTime: number;
   exp: number;
   identities: { providerName: string; userId: string }[];
+  /** Google's email for a linked Google identity (`custom:google_email`), kept apart from the service's own `email`. */
+  googleEmail?: string;
   /** OIDC `nonce` (hosted-UI sign-ins only); the Google callback compares it with its transaction's. */
   nonce?: string;
 }
@@ -66,6 +68,7 @@ export function createIdTokenVerifier(options: {
         providerName: String(i.providerName ?? ''),
         userId: String(i.userId ?? ''),
       })),
+      ...(typeof p['custom:google_email'] === 'string' ? { googleEmail: p['custom:google_email'] } : {}),
       ...(typeof p.nonce === 'string' ? { nonce: p.nonce } : {}),
     };
   };

@@ -55,4 +55,6 @@ export interface CognitoAdapter {
    * user has too many links).
    */
   linkGoogle(username: string, googleSub: string): Promise<void>;
+  /** AdminDisableProviderForUser: the Google identity `googleSub` no longer signs in as `username`. */
+  unlinkGoogle(username: string, googleSub: string): Promise<void>;
 }

@@ -32,7 +32,7 @@ export interface Config {
   allowedOrigins: string[];
   /** Cookies get `Secure` and the `__Host-`/`__Secure-` prefixes when the API is served over HTTPS. */
   secureCookies: boolean;
-  rateLimit: { windowSeconds: number; ipFailures: number; accountFailures: number };
+  rateLimit: { windowSeconds: number; ipFailures: number; accountFailures: number; ipRequests: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
 
@@ -150,6 +150,7 @@ const schema = z.object({
   RATE_LIMIT_WINDOW_SECONDS: z._default(intInRange(10, 86_400), 300),
   RATE_LIMIT_IP_FAILURES: z._default(intInRange(1, 100_000), 30),
   RATE_LIMIT_ACCOUNT_FAILURES: z._default(intInRange(1, 100_000), 10),
+  RATE_LIMIT_IP_REQUESTS: z._default(intInRange(1, 1_000_000), 100),
   LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
 });
 
@@ -249,6 +250,7 @@ export function loadConfig(env: Record<string, string | undefined>, mode: Runtim
       windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
       ipFailures: e.RATE_LIMIT_IP_FAILURES,
       accountFailures: e.RATE_LIMIT_ACCOUNT_FAILURES,
+      ipRequests: e.RATE_LIMIT_IP_REQUESTS,
     },
     logLevel: e.LOG_LEVEL,
   };

@@ -4,6 +4,7 @@ import { cors } from 'hono/cors';
 import { cookieSpecs } from '../sessions/cookies.ts';
 import { deriveKeys } from '../sessions/keys.ts';
 import type { AppDeps, AppEnv, Runtime } from './deps.ts';
+import { authCookies } from './middleware/auth-cookies.ts';
 import { csrfProtection } from './middleware/csrf.ts';
 import { errorBody, handleError } from './middleware/error-handler.ts';
 import { jsonOnly } from './middleware/json-only.ts';
@@ -20,7 +21,7 @@ import { sessionRoutes } from './routes/session.ts';
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /**
- * The expenser-auth HTTP API (shared/API.md), mounted under `/auth`. The same
+ * The expenser-auth HTTP API (docs/api.md), mounted under `/auth`. The same
  * app runs behind API Gateway and in the local dev server; it is handed its
  * adapters and never knows which.
  */
@@ -46,10 +47,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }),
   );
   auth.use(jsonOnly());
+  const jar = cookieSpecs(config.secureCookies);
+  auth.use(authCookies({ jar, keys: rt.keys, clock: deps.clock }));
   auth.use(
     csrfProtection({
       allowedOrigins: config.allowedOrigins,
-      jar: cookieSpecs(config.secureCookies),
+      jar,
       keys: rt.keys,
       clock: deps.clock,
     }),
@@ -59,7 +62,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   auth.route('/passkey/register', passkeyRegisterRoutes(rt, limiter));
   auth.route('/passkey/login', passkeyLoginRoutes(rt, limiter));
   auth.route('/passkeys', passkeyManagementRoutes(rt));
-  auth.route('/google', googleRoutes(rt));
+  auth.route('/google', googleRoutes(rt, limiter));
 
   const app = new Hono<AppEnv>();
   app.use(requestContext({ logger: deps.logger }));

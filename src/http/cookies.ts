@@ -1,9 +1,6 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { type CookieJarSpec, type CookieSpec, MAX_COOKIE_BYTES } from '../sessions/cookies.ts';
-import { ANONYMOUS_BINDING } from '../sessions/csrf.ts';
-import type { Keys } from '../sessions/keys.ts';
-import { openRefresh, openSession } from '../sessions/session.ts';
 
 export type CookieName = keyof CookieJarSpec;
 
@@ -33,21 +30,4 @@ export function clearCookie(c: Context, spec: CookieSpec): void {
     secure: spec.secure,
     sameSite: spec.sameSite,
   });
-}
-
-/**
- * What the CSRF token of this request must be bound to: the sign-in's `sid`
- * from the session cookie (read even when expired, so refresh still works) or
- * the refresh cookie; the anonymous binding when there is neither.
- */
-export async function currentCsrfBinding(
-  c: Context,
-  jar: CookieJarSpec,
-  keys: Keys,
-  now: number,
-): Promise<string> {
-  const session = await openSession(readCookie(c, jar.session), keys, now, { ignoreExpiry: true });
-  if (session) return session.sid;
-  const refresh = await openRefresh(readCookie(c, jar.refresh), keys, now);
-  return refresh?.sid ?? ANONYMOUS_BINDING;
 }

@@ -5,6 +5,7 @@ import type { Config } from '../config/config.ts';
 import type { Clock } from '../errors.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Keys } from '../sessions/keys.ts';
+import type { RefreshState, Session } from '../sessions/session.ts';
 import type { Store } from '../store/types.ts';
 
 /** What the HTTP app is handed; it never knows whether it runs locally or in AWS. */
@@ -22,10 +23,23 @@ export interface AppDeps {
   clientIp: (c: Context) => string;
 }
 
+/** The auth cookies of a request, opened once by the `authCookies` middleware. */
+export interface RequestAuth {
+  /** The session cookie, when valid and unexpired. Its record is checked by `requireSession`. */
+  session: Session | null;
+  /** The session id the session cookie names, even when that cookie has expired. */
+  sessionCookieSid: string | null;
+  /** The session id the cookies name (session cookie, else refresh cookie): the CSRF binding. */
+  sid: string | null;
+  /** The refresh cookie, when valid. */
+  refresh: RefreshState | null;
+}
+
 export type AppEnv = {
   Variables: {
     requestId: string;
     log: Logger;
+    auth: RequestAuth;
   };
 };
 

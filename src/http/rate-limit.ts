@@ -6,6 +6,35 @@ export interface FailureLimiterOptions {
   windowSeconds: number;
   ipFailures: number;
   accountFailures: number;
+  /** Requests per window and address to each unauthenticated endpoint that stores something. */
+  ipRequests: number;
+}
+
+/**
+ * The unit an address is limited as: an IPv4 address, or the /64 of an IPv6
+ * address (one subscriber usually holds a whole /64, so limiting single IPv6
+ * addresses limits nothing). IPv4-mapped IPv6 counts as its IPv4 address.
+ */
+export function rateLimitSubject(ip: string): string {
+  if (!ip.includes(':')) return ip;
+  let host: string;
+  try {
+    host = new URL(`http://[${ip.replace(/%.*$/, '')}]/`).hostname.slice(1, -1);
+  } catch {
+    return ip.slice(0, 64);
+  }
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
+  if (mapped?.[1] && mapped[2]) {
+    const [high, low] = [Number.parseInt(mapped[1], 16), Number.parseInt(mapped[2], 16)];
+    return [high >> 8, high & 255, low >> 8, low & 255].join('.');
+  }
+  const [head = '', tail = ''] = host.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = host.includes('::')
+    ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right]
+    : left;
+  return `${groups.slice(0, 4).join(':')}::/64`;
 }
 
 /**
@@ -19,11 +48,23 @@ export interface FailureLimiterOptions {
  *   many others are failing against it.
  */
 export function createFailureLimiter(options: FailureLimiterOptions) {
-  const { store, windowSeconds, ipFailures, accountFailures } = options;
-  const ipKey = (ip: string) => `ip:${ip}`;
+  const { store, windowSeconds, ipFailures, accountFailures, ipRequests } = options;
+  const ipKey = (ip: string) => `ip:${rateLimitSubject(ip)}`;
   const accountKey = (userId: string) => `acct:${userId}`;
 
   return {
+    /**
+     * Counts one request of this address to `endpoint` and throws
+     * `RateLimitedError` past the budget: unauthenticated endpoints that store
+     * something cannot be used to fill the table.
+     */
+    async assertRequestAllowed(ip: string, endpoint: string): Promise<void> {
+      const { count, retryAfterSeconds } = await store.recordFailure(
+        `req:${endpoint}:${rateLimitSubject(ip)}`,
+        windowSeconds,
+      );
+      if (count > ipRequests) throw new RateLimitedError(retryAfterSeconds);
+    },
     /** Throws `RateLimitedError` when this address is over its failure budget. */
     async assertIpAllowed(ip: string): Promise<void> {
       const { count, retryAfterSeconds } = await store.countFailures(ipKey(ip), windowSeconds);

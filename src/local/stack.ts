@@ -118,6 +118,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       clientId: draft.cognito.clientId,
       clientSecret: draft.cognito.clientSecret,
       clientName: draft.cognito.clientName ?? 'expenser-auth-local-client',
+      // As the CDK stack sets them (infra/stack.ts TOKEN_VALIDITY).
+      accessTokenValiditySeconds: 15 * 60,
+      idTokenValiditySeconds: 15 * 60,
       clock,
       ...(options.dataDir ? { dataFile: join(options.dataDir, 'cognito.json') } : {}),
       triggers: {

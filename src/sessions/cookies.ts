@@ -16,15 +16,15 @@ export interface CookieJarSpec {
 }
 
 /**
- * On HTTPS the names carry the `__Host-` / `__Secure-` prefixes and `Secure`;
+ * On HTTPS the names carry the `__Host-` prefix and `Secure`;
  * on plain-HTTP localhost the prefixes are dropped and nothing else changes.
  */
 export function cookieSpecs(secure: boolean): CookieJarSpec {
   const host = secure ? '__Host-' : '';
-  const securePrefix = secure ? '__Secure-' : '';
   return {
     session: { name: `${host}session`, path: '/', httpOnly: true, secure, sameSite: 'Lax' },
-    refresh: { name: `${securePrefix}refresh`, path: '/auth', httpOnly: true, secure, sameSite: 'Strict' },
+    // `__Host-` and Path=/: a sibling subdomain cannot plant a refresh cookie of its own.
+    refresh: { name: `${host}refresh`, path: '/', httpOnly: true, secure, sameSite: 'Strict' },
     csrf: { name: `${host}csrf`, path: '/', httpOnly: false, secure, sameSite: 'Strict' },
     ceremony: { name: `${host}ceremony`, path: '/', httpOnly: true, secure, sameSite: 'Strict' },
     oauth: { name: `${host}oauth`, path: '/', httpOnly: true, secure, sameSite: 'Lax' },

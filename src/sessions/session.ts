@@ -2,10 +2,10 @@ import * as z from 'zod/mini';
 import type { Keys } from './keys.ts';
 import { seal, unseal } from './seal.ts';
 
-export type AuthMethod = 'passkey' | 'google';
+export type AuthMethod = 'passkey' | 'google' | 'recovery';
 export type Provider = 'passkey' | 'google';
 
-/** The `User` of shared/API.md. */
+/** The `User` of the HTTP API. */
 export interface User {
   id: string;
   email: string;
@@ -13,66 +13,71 @@ export interface User {
   name?: string;
   picture?: string;
   providers: Provider[];
+  /** The linked Google account, as Google named it (from `custom:google_email`). */
+  google?: { email: string };
 }
 
-/** What the sealed session cookie holds. */
+/** What the sealed session cookie holds. It names a server-side session record and lives ≤ 10 minutes. */
 export interface Session {
-  /** Random id of this sign-in; the CSRF token is bound to it. Kept across refreshes. */
+  /** Id of the session record; the CSRF token and the refresh cookie are bound to it. */
   sid: string;
   user: User;
   authMethod: AuthMethod;
-  /** Epoch seconds of the last real authentication (Cognito `auth_time`, kept on refresh). */
+  /** Epoch seconds of the sign-in (Cognito `auth_time`). */
   authTime: number;
-  /** Cognito access token, for calls to Cognito on the user's behalf. */
-  accessToken: string;
-  /** Epoch ms; follows the access token's expiry. */
+  /** Epoch ms of the last user-verified passkey ceremony in this session; null if none. */
+  stepUpAt: number | null;
+  /** Epoch ms. */
   expiresAt: number;
 }
 
-/** What the sealed refresh cookie holds. */
+/** What the sealed refresh cookie holds: the Cognito refresh token, bound to its session and generation. */
 export interface RefreshState {
   sid: string;
   userId: string;
-  authMethod: AuthMethod;
+  /** The session record's refresh generation this cookie was issued for. */
+  generation: number;
   refreshToken: string;
 }
 
 const SESSION_PURPOSE = 'session';
 const REFRESH_PURPOSE = 'refresh';
+const authMethodSchema = z.enum(['passkey', 'google', 'recovery']);
 
-const userSchema = z.object({
+export const userSchema = z.object({
   id: z.string(),
   email: z.string(),
   emailVerified: z.boolean(),
   name: z.optional(z.string()),
   picture: z.optional(z.string()),
   providers: z.array(z.enum(['passkey', 'google'])),
+  google: z.optional(z.object({ email: z.string() })),
 });
 
 const sessionSchema = z.object({
   sid: z.string(),
   user: userSchema,
-  am: z.enum(['passkey', 'google']),
+  am: authMethodSchema,
   at: z.number(),
-  tok: z.string(),
+  su: z.nullable(z.number()),
   exp: z.number(),
 });
 
 const refreshSchema = z.object({
   sid: z.string(),
   uid: z.string(),
-  am: z.enum(['passkey', 'google']),
+  gen: z.number(),
   rt: z.string(),
 });
 
-export function sealSession(session: Session, keys: Keys, now: number): Promise<string> {
+export function sealSession(session: Session, keys: Pick<Keys, 'session'>, now: number): Promise<string> {
   return seal(
     {
       sid: session.sid,
       user: session.user,
       am: session.authMethod,
       at: session.authTime,
-      tok: session.accessToken,
+      su: session.stepUpAt,
     },
     { key: keys.session, purpose: SESSION_PURPOSE, expiresAt: session.expiresAt, now },
   );
@@ -81,7 +86,7 @@ export function sealSession(session: Session, keys: Keys, now: number): Promise<
 /** The session in a cookie value, or null if it is missing, tampered, of another purpose or expired. */
 export async function openSession(
   value: string | undefined,
-  keys: Keys,
+  keys: Pick<Keys, 'session'>,
   now: number,
   options: { ignoreExpiry?: boolean } = {},
 ): Promise<Session | null> {
@@ -90,32 +95,28 @@ export async function openSession(
   if (!parsed.success) return null;
   const p = parsed.data;
   const user: User = { ...p.user };
-  return { sid: p.sid, user, authMethod: p.am, authTime: p.at, accessToken: p.tok, expiresAt: p.exp * 1000 };
+  return { sid: p.sid, user, authMethod: p.am, authTime: p.at, stepUpAt: p.su, expiresAt: p.exp * 1000 };
 }
 
 export function sealRefresh(
   state: RefreshState,
-  keys: Keys,
+  keys: Pick<Keys, 'refresh'>,
   options: { now: number; expiresAt: number },
 ): Promise<string> {
   return seal(
-    { sid: state.sid, uid: state.userId, am: state.authMethod, rt: state.refreshToken },
+    { sid: state.sid, uid: state.userId, gen: state.generation, rt: state.refreshToken },
     { key: keys.refresh, purpose: REFRESH_PURPOSE, expiresAt: options.expiresAt, now: options.now },
   );
 }
 
 export async function openRefresh(
   value: string | undefined,
-  keys: Keys,
+  keys: Pick<Keys, 'refresh'>,
   now: number,
 ): Promise<RefreshState | null> {
   const payload = await unseal(value, { key: keys.refresh, purpose: REFRESH_PURPOSE, now });
   const parsed = refreshSchema.safeParse(payload);
   if (!parsed.success) return null;
-  return {
-    sid: parsed.data.sid,
-    userId: parsed.data.uid,
-    authMethod: parsed.data.am,
-    refreshToken: parsed.data.rt,
-  };
+  const { sid, uid, gen, rt } = parsed.data;
+  return { sid, userId: uid, generation: gen, refreshToken: rt };
 }

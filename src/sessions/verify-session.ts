@@ -13,7 +13,7 @@ export interface VerifySessionOptions {
 
 export interface VerifiedSession {
   user: User;
-  session: { authMethod: AuthMethod; authTime: string; expiresAt: string };
+  session: { id: string; authMethod: AuthMethod; authTime: string; expiresAt: string };
 }
 
 let cached: { secretKey: string; keys: Keys } | undefined;
@@ -41,8 +41,9 @@ function cookieValue(header: string, name: string): string | undefined {
  * network call — for Next.js middleware, route handlers or any server that
  * shares SECRET_KEY with the auth service. Returns null when the cookie is
  * missing, tampered, sealed with another key or expired (the browser client
- * then refreshes through `/auth/refresh`). The Cognito access token inside the
- * session is never returned.
+ * then refreshes through `/auth/refresh`). Making no network call, it cannot
+ * see that a session was ended: it trusts a cookie for at most its lifetime of
+ * 10 minutes. A `recovery` session is limited; treat it so.
  */
 export async function verifySession(
   cookieHeader: string | null | undefined,
@@ -57,6 +58,7 @@ export async function verifySession(
   return {
     user: session.user,
     session: {
+      id: session.sid,
       authMethod: session.authMethod,
       authTime: new Date(session.authTime * 1000).toISOString(),
       expiresAt: new Date(session.expiresAt).toISOString(),

@@ -11,6 +11,7 @@ import { type Clock, systemClock } from '../errors.ts';
 import {
   CredentialConflictError,
   CredentialExistsError,
+  cancellationCodes,
   isConditionalCheckFailed,
   translateCreateAccountError,
 } from './errors.ts';
@@ -31,6 +32,8 @@ import {
 } from './items.ts';
 import { GSI1_NAME, GSI1_PARTITION_KEY, TTL_ATTRIBUTE } from './table.ts';
 import type { CredentialRecord, Store } from './types.ts';
+import { userKey } from './user-items.ts';
+import { createUserRecordOperations } from './user-records.ts';
 
 export interface DynamoDbStoreOptions {
   client: DynamoDBClient;
@@ -126,6 +129,8 @@ export function createDynamoDbStore({ client, tableName, clock = systemClock }: 
   }
 
   return {
+    ...createUserRecordOperations({ client, TableName, clock, listCredentials }),
+
     async putChallenge(record) {
       await client.send(new PutItemCommand({ TableName, Item: challengeToItem(record) }));
     },
@@ -175,6 +180,12 @@ export function createDynamoDbStore({ client, tableName, clock = systemClock }: 
                 },
               },
               { Put: { TableName, Item: credentialToItem(credential), ConditionExpression: NOT_EXISTS } },
+              {
+                Put: {
+                  TableName,
+                  Item: { ...userKey.methods(userId), passkeys: n(1), google: { BOOL: false } },
+                },
+              },
             ],
           }),
         );
@@ -190,19 +201,31 @@ export function createDynamoDbStore({ client, tableName, clock = systemClock }: 
       const first = claim?.firstCredentialId?.S;
       if (first !== undefined) ids.add(first);
       await Promise.all([...ids].map((id) => deleteOwned(key.credential(id), userId)));
+      await client.send(new DeleteItemCommand({ TableName, Key: userKey.methods(userId) }));
     },
 
     async addCredential(credential) {
       try {
         await client.send(
-          new PutItemCommand({
-            TableName,
-            Item: credentialToItem(credential),
-            ConditionExpression: NOT_EXISTS,
+          new TransactWriteItemsCommand({
+            TransactItems: [
+              { Put: { TableName, Item: credentialToItem(credential), ConditionExpression: NOT_EXISTS } },
+              {
+                // Callers ensure the record first (ensureSignInMethods) so that an older account's
+                // count starts from its real credentials; otherwise ADD starts it at this one.
+                Update: {
+                  TableName,
+                  Key: userKey.methods(credential.userId),
+                  UpdateExpression: 'ADD passkeys :one',
+                  ExpressionAttributeValues: { ':one': n(1) },
+                },
+              },
+            ],
           }),
         );
       } catch (error) {
-        if (isConditionalCheckFailed(error)) throw new CredentialExistsError({ cause: error });
+        const codes = cancellationCodes(error);
+        if (codes?.[0] === 'ConditionalCheckFailed') throw new CredentialExistsError({ cause: error });
         throw error;
       }
     },
@@ -255,10 +278,6 @@ export function createDynamoDbStore({ client, tableName, clock = systemClock }: 
         if (isConditionalCheckFailed(error)) return null;
         throw error;
       }
-    },
-
-    async deleteCredential({ id, userId }) {
-      return (await deleteOwned(key.credential(id), userId)) !== null;
     },
 
     async recordFailure(rateKey, windowSeconds) {

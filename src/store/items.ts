@@ -39,7 +39,7 @@ const bool = (value: boolean): AttributeValue => ({ BOOL: value });
 /** Epoch seconds for the TTL attribute: the first whole second at or after `ms`. */
 export const ttlSeconds = (ms: number): AttributeValue => n(Math.ceil(ms / 1000));
 
-function str(item: Item, name: string): string {
+export function str(item: Item, name: string): string {
   const value = item[name]?.S;
   if (value === undefined) throw new TypeError(`Stored item lacks string attribute ${name}`);
   return value;

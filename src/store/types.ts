@@ -63,6 +63,61 @@ export interface CredentialUseUpdate {
   lastUsedAt: number;
 }
 
+/** How a session was signed in (shared contract: `authMethod`). */
+export type SessionAuthMethod = 'passkey' | 'google' | 'recovery';
+
+/**
+ * The server-side record of one sign-in. Every authenticated request reads it;
+ * a session whose record is gone has ended, whatever its cookies say.
+ */
+export interface SessionRecord {
+  /** Random id (base64url, 16 bytes); the session and refresh cookies and the CSRF token name it. */
+  id: string;
+  userId: string;
+  createdAt: number;
+  /** Updated at renewal only. */
+  lastSeenAt: number;
+  authMethod: SessionAuthMethod;
+  /** Short label from the User-Agent, e.g. "Chrome on macOS". Never the IP. */
+  device: string;
+  /** Epoch seconds of the sign-in that created the session (Cognito `auth_time`). */
+  authTime: number;
+  /** Epoch ms of the last user-verified passkey ceremony in this session; null when none (Google sessions). */
+  stepUpAt: number | null;
+  /** Refresh generation: the refresh cookie of this generation is the only one that renews normally. */
+  generation: number;
+  /** The sealed refresh cookie of the current generation, handed again to the previous one within the grace period. */
+  refreshCookie: string;
+  /** Until when (epoch ms) the previous generation's cookie is answered with `refreshCookie` instead of being treated as theft. */
+  graceUntil: number;
+  /** When the Cognito tokens behind the session expire; renewal asks Cognito only near this time. */
+  tokensExpireAt: number;
+  /** The user as last seen from Cognito and the service's own records (the `User` of the API, as JSON). */
+  user: string;
+  /** Absolute end (sign-in + 30 days); the idle end is `lastSeenAt` + 7 days. */
+  expiresAt: number;
+}
+
+/** What changes on a renewal: written only if the stored generation is still `expectedGeneration`. */
+export interface SessionRenewal {
+  expectedGeneration: number;
+  refreshCookie: string;
+  graceUntil: number;
+  lastSeenAt: number;
+  tokensExpireAt: number;
+  user: string;
+  /** The session's new end (idle or absolute, whichever is first), for the table's TTL. */
+  endsAt: number;
+}
+
+/** How a user can sign in; kept in the table so that "one way in at least" is a conditional write. */
+export interface SignInMethods {
+  passkeys: number;
+  google: boolean;
+}
+
+export type DeleteCredentialOutcome = 'deleted' | 'not-found' | 'last-sign-in-method';
+
 export interface Store {
   putChallenge(record: ChallengeRecord): Promise<void>;
   /** Deletes and returns the challenge if it exists and has not expired (single use: a conditional delete); null otherwise. */
@@ -91,8 +146,36 @@ export interface Store {
   /** Compare-and-set on the counter; throws `CredentialConflictError` if the stored counter is no longer `expectedCounter` or the credential is gone. */
   recordCredentialUse(id: string, update: CredentialUseUpdate): Promise<void>;
   renameCredential(input: { id: string; userId: string; nickname: string }): Promise<CredentialRecord | null>;
-  /** Deletes only if owned by userId; returns whether something was deleted. */
-  deleteCredential(input: { id: string; userId: string }): Promise<boolean>;
+  /**
+   * Deletes the credential if owned by userId and it is not the user's last
+   * way to sign in, in one transaction with the sign-in methods record, so no
+   * interleaving of deletes and unlinks can leave the account with none.
+   */
+  deleteCredential(input: { id: string; userId: string }): Promise<DeleteCredentialOutcome>;
+
+  /** The user's sign-in methods; created from the credentials and `googleLinked` when the record is missing (older accounts). */
+  ensureSignInMethods(userId: string, googleLinked: boolean): Promise<SignInMethods>;
+  /**
+   * Marks Google linked or unlinked. Unlinking is conditional on Google being
+   * linked and a passkey remaining; returns false when that condition fails.
+   */
+  setGoogleLinked(userId: string, linked: boolean): Promise<boolean>;
+  /** Remembers that this Google identity was unlinked from the user: it is never linked back automatically. */
+  rememberUnlinkedGoogle(userId: string, googleSub: string): Promise<void>;
+  isGoogleUnlinked(userId: string, googleSub: string): Promise<boolean>;
+
+  /** Stores a new session record (its id must be new). */
+  putSession(record: SessionRecord): Promise<void>;
+  /** Strongly consistent read of one session of the user; null when it has ended. */
+  getSession(userId: string, id: string): Promise<SessionRecord | null>;
+  /** Every session record of the user (strongly consistent). */
+  listSessions(userId: string): Promise<SessionRecord[]>;
+  /** Applies a renewal if the generation is unchanged and the session still exists; false otherwise. */
+  renewSession(userId: string, id: string, renewal: SessionRenewal): Promise<boolean>;
+  /** Sets the step-up time and the user of a live session; false if it has ended. */
+  updateSession(userId: string, id: string, change: { stepUpAt?: number; user?: string }): Promise<boolean>;
+  /** Ends one session; returns its record, or null if it had already ended. */
+  deleteSession(userId: string, id: string): Promise<SessionRecord | null>;
 
   /**
    * Atomically adds 1 to the failure counter of `key` in the current fixed

@@ -14,6 +14,8 @@ export interface PreSignUpDeps {
    * user, if one exists and has not expired; true when there was one.
    */
   consumePendingLink(username: string): Promise<boolean>;
+  /** Whether this Google identity was unlinked from `username` (never linked back automatically). */
+  wasUnlinked(username: string, googleSub: string): Promise<boolean>;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface PreSignUpDeps {
  */
 export function preSignUpDepsFrom(input: {
   cognito: Pick<CognitoAdapter, 'findUsersByEmail' | 'linkGoogle'>;
-  store: Pick<Store, 'consumeChallenge'>;
+  store: Pick<Store, 'consumeChallenge' | 'isGoogleUnlinked'>;
 }): PreSignUpDeps {
   const { cognito, store } = input;
   return {
@@ -32,6 +34,7 @@ export function preSignUpDepsFrom(input: {
       const record = await store.consumeChallenge(pendingLinkId(username));
       return record?.purpose === 'google-link' && record.userId === username;
     },
+    wasUnlinked: (username, googleSub) => store.isGoogleUnlinked(username, googleSub),
   };
 }
 
@@ -79,6 +82,10 @@ export function createPreSignUpHandler(deps: PreSignUpDeps) {
           candidates: candidateViews,
           pendingLink: only ? await deps.consumePendingLink(only.username) : false,
         });
+        // An identity its owner unlinked is linked again only on purpose (POST /auth/google/link).
+        if (decision.action === 'link' && (await deps.wasUnlinked(decision.username, googleSub))) {
+          throw new Error(PRE_SIGN_UP_MARKERS.accountExists);
+        }
         if (decision.action === 'link') {
           await deps.linkGoogle(decision.username, googleSub);
           throw new Error(PRE_SIGN_UP_MARKERS.linked);

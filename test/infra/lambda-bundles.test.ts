@@ -230,24 +230,24 @@ describe('bundled Lambda entry points, invoked with documented events against th
     assert.equal(stored?.counter, held.signCount, 'the bundled verify trigger recorded the counter');
     assert.ok(stored?.lastUsedAt, 'and the use');
 
-    // Refresh (GetTokensFromRefreshToken, rotating) and logout (RevokeToken): Cognito's public
-    // operations, sent unsigned; reused and revoked tokens are refused by Cognito's error name.
-    const oldRefresh = signedOut.cookie('__Secure-refresh') ?? assert.fail('no refresh cookie');
+    // Refresh and logout (RevokeToken, sent unsigned): the session record decides.
+    const oldRefresh = signedOut.cookie('__Host-refresh') ?? assert.fail('no refresh cookie');
     const refreshed = await signedOut.post('/auth/refresh');
     assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
-    const rotated = signedOut.cookie('__Secure-refresh') ?? assert.fail('no rotated refresh cookie');
-    assert.notEqual(rotated, oldRefresh, 'Cognito rotated the refresh token');
+    const rotated = signedOut.cookie('__Host-refresh') ?? assert.fail('no rotated refresh cookie');
+    assert.notEqual(rotated, oldRefresh, 'every renewal replaces the refresh cookie');
     const refuses = async (refreshToken: string) => {
       const other = new TestBrowser(browser.stack, { origin: FRONTEND });
-      other.cookies.set('__Secure-refresh', refreshToken);
+      other.cookies.set('__Host-refresh', refreshToken);
       await other.primeCsrf();
       const response = await other.post('/auth/refresh');
       assert.equal(response.status, 401, JSON.stringify(response.body));
       assert.equal(response.body.error.code, 'unauthenticated');
     };
-    await refuses(oldRefresh);
     assert.equal((await signedOut.post('/auth/logout')).status, 200);
     assert.equal((await signedOut.get('/auth/me')).status, 401);
+    // The session has ended: neither the replaced nor the current refresh cookie renews it.
+    await refuses(oldRefresh);
     await refuses(rotated);
 
     const replay = await signIn(new TestBrowser(browser.stack, { origin: FRONTEND }), authenticator, {
@@ -279,7 +279,9 @@ describe('bundled Lambda entry points, invoked with documented events against th
     assert.ok(hasSessionCookie(fresh.browser));
 
     const link = new GoogleFlowWalker(owner);
-    const linked = await link.run('/auth/google?intent=link&returnTo=/account', { email });
+    const started = await owner.post('/auth/google/link');
+    assert.equal(started.status, 200, JSON.stringify(started.body));
+    const linked = await link.run(started.body.redirectTo, { email });
     assert.equal(linked.finalUrl, `${stack.config.frontendUrl}/account`);
     const me = await owner.get('/auth/me');
     assert.deepEqual(me.body.user.providers, ['passkey', 'google']);

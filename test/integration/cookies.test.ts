@@ -115,8 +115,8 @@ describe('cookies over HTTPS', () => {
     assert.match(session, /; Secure/);
     assert.match(session, /; SameSite=Lax/);
     assert.doesNotMatch(session, /Domain=/i);
-    const refresh = line('__Secure-refresh');
-    assert.match(refresh, /; Path=\/auth/);
+    const refresh = line('__Host-refresh');
+    assert.match(refresh, /; Path=\/;/);
     assert.match(refresh, /; HttpOnly/);
     assert.match(refresh, /; Secure/);
     assert.match(refresh, /; SameSite=Strict/);

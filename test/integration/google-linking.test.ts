@@ -31,6 +31,14 @@ describe('account linking', () => {
     return { browser, authenticator, userId: created.body.user.id as string };
   }
 
+  /** `POST /auth/google/link` (CSRF, step-up): the hosted-UI URL the browser goes to next. */
+  async function startLink(browser: TestBrowser): Promise<string> {
+    const response = await browser.post('/auth/google/link');
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    assert.ok(browser.cookie('oauth'), 'the transaction is bound to this browser');
+    return response.body.redirectTo;
+  }
+
   test('Google with the email of a passkey account is refused, nothing created', async () => {
     const email = uniqueEmail('passkey');
     await passkeyAccount(email);
@@ -62,7 +70,7 @@ describe('account linking', () => {
     const email = uniqueEmail('linker');
     const { browser, authenticator, userId } = await passkeyAccount(email);
     const w = new GoogleFlowWalker(browser);
-    const run = await w.run('/auth/google?intent=link&returnTo=/account', { email });
+    const run = await w.run(await startLink(browser), { email });
     assert.equal(run.finalUrl, `${stack.config.frontendUrl}/account`);
     const me = await browser.get('/auth/me');
     assert.equal(me.body.user.id, userId);
@@ -90,23 +98,56 @@ describe('account linking', () => {
     assert.deepEqual(again.body.user.providers, ['passkey', 'google']);
   });
 
-  test('linking needs a signed-in session', async () => {
-    const w = new GoogleFlowWalker(new TestBrowser(stack));
-    const run = await w.run('/auth/google?intent=link&returnTo=/account');
-    assert.equal(loginError(run.finalUrl), 'reauth_required');
-    assert.equal(w.browser.cookie('oauth'), undefined);
+  test('linking needs a signed-in session, and GET /auth/google no longer links', async () => {
+    const browser = new TestBrowser(stack);
+    await browser.primeCsrf();
+    const response = await browser.post('/auth/google/link');
+    assert.equal(response.status, 401, JSON.stringify(response.body));
+    assert.equal(response.body.error.code, 'unauthenticated');
+    assert.equal(browser.cookie('oauth'), undefined);
   });
 
-  test('linking needs a sign-in within the last 5 minutes', async () => {
+  test('linking needs a step-up within the last 5 minutes', async () => {
     const { browser } = await passkeyAccount(uniqueEmail('stale'));
     time.advance(6 * 60 * 1000);
     try {
-      const response = await browser.get('/auth/google?intent=link&returnTo=/account');
-      assert.equal(response.status, 302);
-      assert.equal(loginError(response.headers.get('location') ?? ''), 'reauth_required');
+      const response = await browser.post('/auth/google/link');
+      assert.equal(response.status, 401);
+      assert.equal(response.body.error.code, 'reauth_required');
+      assert.equal(browser.cookie('oauth'), undefined);
     } finally {
       time.advance(-6 * 60 * 1000);
     }
+  });
+
+  test('a silent Google round trip is never a step-up for a passkey user', async () => {
+    const email = uniqueEmail('silent');
+    const { browser } = await passkeyAccount(email);
+    await new GoogleFlowWalker(browser).run(await startLink(browser), { email });
+    time.advance(6 * 60 * 1000);
+    try {
+      // A stolen session (or anyone at the keyboard) signs in with Google again: fresh auth_time.
+      const google = new GoogleFlowWalker(new TestBrowser(stack));
+      await google.run('/auth/google?returnTo=/account', { email });
+      assert.equal((await google.browser.get('/auth/me')).body.session.authMethod, 'google');
+      const options = await google.browser.post('/auth/passkeys/options');
+      assert.equal(options.status, 401, JSON.stringify(options.body));
+      assert.equal(options.body.error.code, 'reauth_required');
+      const unlink = await google.browser.request('DELETE', '/auth/google');
+      assert.equal(unlink.body.error.code, 'reauth_required');
+    } finally {
+      time.advance(-6 * 60 * 1000);
+    }
+  });
+
+  test('GET /auth/google refuses a cross-site navigation', async () => {
+    const browser = new TestBrowser(stack);
+    const response = await browser.get('/auth/google?returnTo=/expenses', {
+      headers: { 'sec-fetch-site': 'cross-site' },
+    });
+    assert.equal(response.status, 302);
+    assert.equal(loginError(response.headers.get('location') ?? ''), 'google_state_invalid');
+    assert.equal(browser.cookie('oauth'), undefined);
   });
 
   test('a Google account with its own expenser account cannot be linked to another', async () => {
@@ -119,8 +160,11 @@ describe('account linking', () => {
 
     const { browser, userId } = await passkeyAccount(uniqueEmail('other'));
     const w = new GoogleFlowWalker(browser);
-    const run = await w.run('/auth/google?intent=link&returnTo=/account', { email: googleEmail });
-    assert.equal(loginError(run.finalUrl), 'google_account_in_use', run.finalUrl);
+    const run = await w.run(await startLink(browser), { email: googleEmail });
+    // A failed link goes back to the account page it began on, not to the sign-in page.
+    const landed = new URL(run.finalUrl);
+    assert.equal(landed.pathname, '/account', run.finalUrl);
+    assert.equal(landed.searchParams.get('error'), 'google_account_in_use');
     const me = await browser.get('/auth/me');
     assert.equal(me.body.user.id, userId, 'still signed in as before');
     assert.deepEqual(me.body.user.providers, ['passkey']);

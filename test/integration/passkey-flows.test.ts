@@ -41,7 +41,7 @@ describe('passkey flows through the HTTP app on the local stack', () => {
     const refresh = response.setCookies.find((line) => line.startsWith('refresh='));
     assert.match(refresh ?? '', /HttpOnly/);
     assert.match(refresh ?? '', /SameSite=Strict/);
-    assert.match(refresh ?? '', /Path=\/auth/);
+    assert.match(refresh ?? '', /Path=\/;/);
     for (const line of response.setCookies)
       assert.ok((line.split(';')[0] ?? '').length <= 4096, 'cookie name+value ≤ 4096 bytes');
 
@@ -112,15 +112,16 @@ describe('passkey flows through the HTTP app on the local stack', () => {
     const oldRefresh = browser.cookie('refresh');
     assert.equal((await browser.post('/auth/refresh')).status, 200);
     const rotated = browser.cookie('refresh');
-    assert.notEqual(rotated, oldRefresh, 'Cognito rotated the refresh token');
+    assert.notEqual(rotated, oldRefresh, 'every renewal replaces the refresh cookie');
 
-    // Reuse of the pre-rotation token (another browser holding the stolen cookie).
-    const thief = new TestBrowser(stack);
-    thief.cookies.set('refresh', oldRefresh ?? '');
-    await thief.primeCsrf();
-    const reused = await thief.post('/auth/refresh');
-    assert.equal(reused.status, 401);
-    assert.equal(reused.body.error.code, 'unauthenticated');
+    // The replaced cookie, within the grace period of concurrent tabs, gets the same successor;
+    // presented later it is theft (test/integration/sessions.test.ts).
+    const tab = new TestBrowser(stack);
+    tab.cookies.set('refresh', oldRefresh ?? '');
+    await tab.primeCsrf();
+    const again = await tab.post('/auth/refresh');
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+    assert.equal(tab.cookie('refresh'), rotated);
 
     await browser.post('/auth/logout');
     const replay = new TestBrowser(stack);

@@ -54,10 +54,10 @@ describe('sessions end when they are ended', () => {
     return thief;
   }
 
-  function assertUnauthenticated(response: TestResponse): void {
+  function assertUnauthenticated(response: TestResponse, cleared = AUTH_COOKIES): void {
     assert.equal(response.status, 401, JSON.stringify(response.body));
     assert.equal(response.body?.error?.code, 'unauthenticated');
-    for (const name of AUTH_COOKIES) {
+    for (const name of cleared) {
       assert.ok(
         response.setCookies.some((line) => line.startsWith(`${name}=;`) && /max-age=0/i.test(line)),
         `${name} cookie cleared: ${response.setCookies.join(' | ')}`,
@@ -65,12 +65,14 @@ describe('sessions end when they are ended', () => {
     }
   }
 
-  /** The thief tries both what the cookie copy gives directly and what a renewal would give. */
-  async function assertCopyIsDead(thief: TestBrowser): Promise<void> {
-    const me = await thief.get('/auth/me');
-    assertUnauthenticated(me);
-    const refreshThief = copyOfCookies(thief);
-    assertUnauthenticated(await refreshThief.post('/auth/refresh'));
+  /** Both what the cookies give directly (/auth/me) and what a renewal would give, from copies of them. */
+  async function assertEnded(holder: TestBrowser): Promise<void> {
+    const [direct, renewal] = [copyOfCookies(holder), copyOfCookies(holder)];
+    // An expired session cookie alone is cleared (the refresh cookie could renew it); an ended session clears both.
+    const me = await direct.get('/auth/me');
+    const expired = me.setCookies.every((line) => !line.startsWith('refresh='));
+    assertUnauthenticated(me, expired ? ['session'] : AUTH_COOKIES);
+    assertUnauthenticated(await renewal.post('/auth/refresh'));
   }
 
   function copyOfCookies(browser: TestBrowser): TestBrowser {
@@ -84,7 +86,7 @@ describe('sessions end when they are ended', () => {
     const thief = copyOf(browser);
     const logout = await browser.post('/auth/logout');
     assert.equal(logout.status, 200);
-    await assertCopyIsDead(copyOfCookies(thief));
+    await assertEnded(thief);
     // Adding the attacker's passkey with the copy is refused and stores nothing.
     const options = await thief.post('/auth/passkeys/options');
     assert.equal(options.status, 401, JSON.stringify(options.body));
@@ -103,8 +105,8 @@ describe('sessions end when they are ended', () => {
     assert.equal(listed.body.sessions.length, 2);
     const out = await browser.post('/auth/logout', { everywhere: true });
     assert.equal(out.status, 200, JSON.stringify(out.body));
-    assertUnauthenticated(await laptop.get('/auth/me'));
-    await assertCopyIsDead(thief);
+    await assertEnded(laptop);
+    await assertEnded(thief);
     assert.equal((await browser.get('/auth/me')).status, 401);
   });
 
@@ -142,8 +144,7 @@ describe('sessions end when they are ended', () => {
 
     const ended = await browser.request('DELETE', `/auth/sessions/${other.id}`);
     assert.equal(ended.status, 204, JSON.stringify(ended.body));
-    assertUnauthenticated(await phone.get('/auth/me'));
-    assertUnauthenticated(await copyOfCookies(phone).post('/auth/refresh'));
+    await assertEnded(phone);
     assert.equal((await browser.get('/auth/me')).status, 200);
   });
 
@@ -163,8 +164,7 @@ describe('sessions end when they are ended', () => {
     assert.equal((await signIn(owner, authenticator, { email })).status, 200);
     const gone = await owner.request('DELETE', `/auth/passkeys/${attackerKey.credentials[0]?.id}`);
     assert.equal(gone.status, 204, JSON.stringify(gone.body));
-    assertUnauthenticated(await attacker.get('/auth/me'));
-    assertUnauthenticated(await copyOfCookies(attacker).post('/auth/refresh'));
+    await assertEnded(attacker);
     assert.equal((await owner.get('/auth/me')).status, 200, 'the deleting session stays');
   });
 
@@ -179,9 +179,8 @@ describe('sessions end when they are ended', () => {
     time.advance(20 * 1000); // past the grace period of concurrent tabs
     const reuse = await thief.post('/auth/refresh');
     assertUnauthenticated(reuse);
-    assertUnauthenticated(await browser.get('/auth/me'));
-    assertUnauthenticated(await copyOfCookies(browser).post('/auth/refresh'));
-    assertUnauthenticated(await other.get('/auth/me'));
+    await assertEnded(browser);
+    await assertEnded(other);
   });
 
   test('the thief renewing first: the victim’s next renewal ends every session, the thief’s included', async () => {
@@ -191,8 +190,7 @@ describe('sessions end when they are ended', () => {
     assert.equal((await thief.post('/auth/refresh')).status, 200);
     time.advance(20 * 1000);
     assertUnauthenticated(await browser.post('/auth/refresh'));
-    assertUnauthenticated(await thief.get('/auth/me'));
-    assertUnauthenticated(await copyOfCookies(thief).post('/auth/refresh'));
+    await assertEnded(thief);
   });
 
   test('two tabs renewing with the same refresh cookie within the grace period both stay signed in', async () => {
@@ -225,11 +223,15 @@ describe('sessions end when they are ended', () => {
     const me = await browser.get('/auth/me');
     const expiresAt = Date.parse(me.body.session.expiresAt);
     assert.ok(expiresAt - time.clock() <= 10 * MINUTE, me.body.session.expiresAt);
-    const sessionLine = (await browser.post('/auth/refresh')).setCookies.find((l) => l.startsWith('session='));
+    const sessionLine = (await browser.post('/auth/refresh')).setCookies.find((l) =>
+      l.startsWith('session='),
+    );
     assert.ok(sessionLine);
     const maxAge = Number(/max-age=(\d+)/i.exec(sessionLine)?.[1]);
     assert.ok(maxAge > 0 && maxAge <= 600, sessionLine);
-    const refreshLine = (await browser.post('/auth/refresh')).setCookies.find((l) => l.startsWith('refresh='));
+    const refreshLine = (await browser.post('/auth/refresh')).setCookies.find((l) =>
+      l.startsWith('refresh='),
+    );
     assert.match(refreshLine ?? '', /Path=\//);
     assert.doesNotMatch(refreshLine ?? '', /Path=\/auth/);
     time.advance(11 * MINUTE);
@@ -248,19 +250,22 @@ describe('sessions end when they are ended', () => {
       new AdminDeleteUserCommand({ UserPoolId: stack.config.cognito.userPoolId, Username: deleted.userId }),
     );
     time.advance(16 * MINUTE); // past the Cognito tokens' 15 minutes
+    const again = copyOfCookies(disabled.browser);
     assertUnauthenticated(await disabled.browser.post('/auth/refresh'));
     assertUnauthenticated(await deleted.browser.post('/auth/refresh'));
-    assertUnauthenticated(await copyOfCookies(disabled.browser).post('/auth/refresh'));
+    assertUnauthenticated(await again.post('/auth/refresh'));
   });
 
   test('a session ends 7 days without renewal and 30 days after sign-in', async () => {
     const idle = await newUser('idle');
     time.advance(7 * 24 * 60 * MINUTE + MINUTE);
+    await idle.browser.primeCsrf(); // CSRF tokens live 12 hours; the client fetches a new one
     assertUnauthenticated(await idle.browser.post('/auth/refresh'));
 
     const busy = await newUser('busy');
     for (let day = 0; day < 30; day += 6) {
       time.advance(6 * 24 * 60 * MINUTE);
+      await busy.browser.primeCsrf();
       const renewed = await busy.browser.post('/auth/refresh');
       if (day + 6 < 30) assert.equal(renewed.status, 200, `day ${day + 6}: ${JSON.stringify(renewed.body)}`);
       else assertUnauthenticated(renewed);

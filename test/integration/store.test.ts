@@ -373,15 +373,23 @@ describe('credentials', () => {
     assert.equal(await store.getCredential('ghost'), null, 'rename does not create');
   });
 
-  test('deleteCredential only by the owner', async () => {
+  test('deleteCredential only by the owner, and never the last way to sign in', async () => {
     const { store } = await freshStore();
     await store.addCredential(credential());
-    assert.equal(await store.deleteCredential({ id: 'cred-1', userId: 'user-2' }), false);
+    await store.addCredential(credential({ id: 'cred-2', createdAt: T0 + 1 }));
+    assert.deepEqual(await store.ensureSignInMethods('user-1', false), { passkeys: 2, google: false });
+    assert.equal(await store.deleteCredential({ id: 'cred-1', userId: 'user-2' }), 'not-found');
     assert.notEqual(await store.getCredential('cred-1'), null);
-    assert.equal(await store.deleteCredential({ id: 'cred-1', userId: 'user-1' }), true);
+    assert.equal(await store.deleteCredential({ id: 'cred-1', userId: 'user-1' }), 'deleted');
     assert.equal(await store.getCredential('cred-1'), null);
-    assert.equal(await store.deleteCredential({ id: 'cred-1', userId: 'user-1' }), false);
-    assert.deepEqual(await store.listCredentials('user-1'), []);
+    assert.equal(await store.deleteCredential({ id: 'cred-1', userId: 'user-1' }), 'not-found');
+    assert.equal(await store.deleteCredential({ id: 'cred-2', userId: 'user-1' }), 'last-sign-in-method');
+    assert.equal((await store.listCredentials('user-1')).length, 1);
+    // With Google linked the last passkey may go; unlinking Google then needs a passkey, so it cannot.
+    assert.equal(await store.setGoogleLinked('user-1', true), true);
+    assert.equal(await store.deleteCredential({ id: 'cred-2', userId: 'user-1' }), 'deleted');
+    assert.equal(await store.setGoogleLinked('user-1', false), false);
+    assert.deepEqual(await store.ensureSignInMethods('user-1', true), { passkeys: 0, google: true });
   });
 });
 

@@ -31,7 +31,7 @@ function user(username: string, emailVerified: boolean, status = 'FORCE_CHANGE_P
   };
 }
 
-function fakes(users: CognitoUser[], pending: string[] = []) {
+function fakes(users: CognitoUser[], pending: string[] = [], unlinked = new Set<string>()) {
   const calls = { links: [] as [string, string][], lookups: [] as string[] };
   const deps: PreSignUpDeps = {
     async findUsersByEmail(email) {
@@ -46,6 +46,9 @@ function fakes(users: CognitoUser[], pending: string[] = []) {
       if (index < 0) return false;
       pending.splice(index, 1);
       return true;
+    },
+    async wasUnlinked(username, sub) {
+      return unlinked.has(`${username}|${sub}`);
     },
   };
   return { deps, calls };
@@ -85,6 +88,15 @@ describe('PreSignUp linking policy', () => {
     const { deps, calls } = fakes([user('verified-user', true)]);
     assert.equal(await refusal(createPreSignUpHandler(deps)(externalEvent('ada@example.com'))), 'linked');
     assert.deepEqual(calls.links, [['verified-user', '1029384756']]);
+  });
+
+  test('a verified account that unlinked this Google identity: refused, never linked back by email', async () => {
+    const { deps, calls } = fakes([user('verified-user', true)], [], new Set(['verified-user|1029384756']));
+    assert.equal(
+      await refusal(createPreSignUpHandler(deps)(externalEvent('ada@example.com'))),
+      'account_exists',
+    );
+    assert.deepEqual(calls.links, []);
   });
 
   test('Google did not verify the email: never linked', async () => {

@@ -13,7 +13,7 @@ const session: Session = {
   user: { id: 'u1', email: 'a@example.com', emailVerified: false, providers: ['passkey'] },
   authMethod: 'passkey',
   authTime: Math.floor(now / 1000),
-  accessToken: 'access-token',
+  stepUpAt: null,
   expiresAt: now + 3600_000,
 };
 

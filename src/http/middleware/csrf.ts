@@ -1,9 +1,10 @@
 import type { MiddlewareHandler } from 'hono';
 import { CsrfError } from '../../errors.ts';
 import type { CookieJarSpec } from '../../sessions/cookies.ts';
-import { verifyCsrfToken } from '../../sessions/csrf.ts';
+import { ANONYMOUS_BINDING, verifyCsrfToken } from '../../sessions/csrf.ts';
 import type { Keys } from '../../sessions/keys.ts';
-import { currentCsrfBinding, readCookie } from '../cookies.ts';
+import { readCookie } from '../cookies.ts';
+import type { AppEnv } from '../deps.ts';
 
 export interface CsrfOptions {
   allowedOrigins: string[];
@@ -20,8 +21,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * must be allowed), and the signed double-submit token: header `X-CSRF-Token`
  * equal to the CSRF cookie, well signed, unexpired and bound to this session
  * (or the anonymous binding before sign-in). Fails closed with `403 csrf_failed`.
+ * Runs after `authCookies`.
  */
-export function csrfProtection(options: CsrfOptions): MiddlewareHandler {
+export function csrfProtection(options: CsrfOptions): MiddlewareHandler<AppEnv> {
   const allowed = new Set(options.allowedOrigins);
   const { jar, keys, clock } = options;
   return async function csrfMiddleware(c, next) {
@@ -32,7 +34,8 @@ export function csrfProtection(options: CsrfOptions): MiddlewareHandler {
     if (origin !== undefined && !allowed.has(origin))
       throw new CsrfError('The request origin is not allowed.');
     const now = clock();
-    const binding = await currentCsrfBinding(c, jar, keys, now);
+    // The session id named by the session or the refresh cookie (opened once by `authCookies`).
+    const binding = c.var.auth.sid ?? ANONYMOUS_BINDING;
     const ok = verifyCsrfToken({
       key: keys.csrf,
       binding,

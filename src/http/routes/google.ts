@@ -1,17 +1,13 @@
 import { type Context, Hono } from 'hono';
-import { LinkRejectedError } from '../../cognito/errors.ts';
 import { createHostedUiClient, type HostedUiClient } from '../../cognito/hosted-ui.ts';
 import type { IdTokenClaims } from '../../cognito/id-token.ts';
 import type { CognitoTokens } from '../../cognito/types.ts';
+import { AuthError, LastSignInMethodError, NotFoundError } from '../../errors.ts';
 import type { LogFields } from '../../logging/logger.ts';
 import { GoogleSignInError } from '../../oauth/errors.ts';
 import { sameText, verifyCallbackIdToken } from '../../oauth/id-token.ts';
-import {
-  decideExplicitLink,
-  googleSubOf,
-  parsePreSignUpRefusal,
-  pendingLinkId,
-} from '../../oauth/linking.ts';
+import { linkGoogleToUser, unlinkGoogleFromUser } from '../../oauth/link-google.ts';
+import { parsePreSignUpRefusal, pendingLinkId } from '../../oauth/linking.ts';
 import { safeReturnTo } from '../../oauth/return-to.ts';
 import {
   newTransaction,
@@ -27,11 +23,18 @@ import {
   type GoogleUrlSettings,
   loginErrorRedirect,
 } from '../../oauth/urls.ts';
-import { openSession } from '../../sessions/session.ts';
 import { clearCookie, readCookie, writeCookie } from '../cookies.ts';
 import type { AppEnv, Runtime } from '../deps.ts';
-import { REAUTH_WINDOW_SECONDS } from '../require-session.ts';
-import { establishSession, jarOf, writeSessionCookie } from '../session-cookies.ts';
+import type { FailureLimiter } from '../rate-limit.ts';
+import { securityEvent } from '../security-events.ts';
+import {
+  endSessions,
+  jarOf,
+  requireSession,
+  requireStepUp,
+  startSession,
+  updateCurrentUser,
+} from '../sessions.ts';
 
 /** Automatic restarts after the PreSignUp trigger linked an account (one is enough). */
 const MAX_RESTARTS = 1;
@@ -64,13 +67,17 @@ function errorFields(error: unknown): LogFields {
 }
 
 /**
- * `/auth/google*`: Google sign-in through the Cognito hosted UI (shared/API.md
- * "Google", shared/SECURITY.md "OAuth / OIDC"). `state`, `nonce` and the PKCE
+ * `/auth/google*`: Google sign-in through the Cognito hosted UI (docs/api.md
+ * "Google", docs/security.md "OAuth / OIDC"). `state`, `nonce` and the PKCE
  * verifier live in the sealed oauth cookie; the transaction id is also stored
  * server-side and consumed by the callback, so a callback works once, in the
  * browser that began it. Every failure is a `302` to `/login?error=<code>`.
  */
-export function googleRoutes(rt: Runtime, options: { hostedUi?: HostedUiClient } = {}) {
+export function googleRoutes(
+  rt: Runtime,
+  limiter: FailureLimiter,
+  options: { hostedUi?: HostedUiClient } = {},
+) {
   const app = new Hono<AppEnv>();
   const jar = jarOf(rt);
   const urls = googleUrlSettings(rt);
@@ -83,16 +90,20 @@ export function googleRoutes(rt: Runtime, options: { hostedUi?: HostedUiClient }
       redirectUri: callbackUrl(urls),
     });
 
-  const fail = (c: Context<AppEnv>, error: unknown) => {
+  /** Failures go back to the sign-in page; a failed link goes back to the account page it began on. */
+  const fail = (c: Context<AppEnv>, error: unknown, options: { linking?: boolean } = {}) => {
     const code = error instanceof GoogleSignInError ? error.code : 'google_failed';
     const fields = { code, ...errorFields(error) };
     if (error instanceof GoogleSignInError) c.get('log').info('google sign-in refused', fields);
     else c.get('log').warn('google sign-in failed', fields);
-    return c.redirect(loginErrorRedirect(urls, code), 302);
+    const location = options.linking
+      ? `${frontendRedirect(urls, '/account')}?error=${encodeURIComponent(code)}`
+      : loginErrorRedirect(urls, code);
+    return c.redirect(location, 302);
   };
 
-  /** Stores and binds a transaction, then sends the browser to the hosted UI. */
-  const begin = async (c: Context<AppEnv>, tx: OAuthTransaction) => {
+  /** Stores and binds a transaction; returns the hosted-UI URL to send the browser to. */
+  const begin = async (c: Context<AppEnv>, tx: OAuthTransaction): Promise<string> => {
     const now = rt.clock();
     const expiresAt = tx.createdAt + TRANSACTION_TTL_SECONDS * 1000;
     await rt.store.putChallenge({
@@ -119,42 +130,81 @@ export function googleRoutes(rt: Runtime, options: { hostedUi?: HostedUiClient }
       codeChallenge: pkceChallenge(tx.codeVerifier),
     });
     writeCookie(c, jar.oauth, await sealTransaction(tx, rt.keys.oauth, now), TRANSACTION_TTL_SECONDS);
-    return c.redirect(location.toString(), 302);
+    return location.toString();
   };
 
   app.get('/', async (c) => {
     try {
-      const now = rt.clock();
-      const returnTo = safeReturnTo(c.req.query('returnTo'));
-      if (c.req.query('intent') === 'link') {
-        const session = await openSession(readCookie(c, jar.session), rt.keys, now);
-        if (!session || Math.floor(now / 1000) - session.authTime > REAUTH_WINDOW_SECONDS) {
-          throw new GoogleSignInError('reauth_required', 'Linking Google needs a recent sign-in.');
-        }
-        const linkUser = { id: session.user.id, sid: session.sid };
-        return await begin(c, newTransaction({ returnTo, intent: 'link', linkUser, now }));
+      // A cross-site navigation (a link on another site) cannot start a sign-in in this browser.
+      if (c.req.header('sec-fetch-site') === 'cross-site') {
+        throw new GoogleSignInError('google_state_invalid', 'Google sign-in began on another site.');
       }
-      return await begin(c, newTransaction({ returnTo, intent: 'signin', now }));
+      await limiter.assertRequestAllowed(rt.clientIp(c), 'google');
+      const returnTo = safeReturnTo(c.req.query('returnTo'));
+      return c.redirect(await begin(c, newTransaction({ returnTo, intent: 'signin', now: rt.clock() })), 302);
     } catch (error) {
       clearCookie(c, jar.oauth);
+      // Limits answer as every endpoint does (429 rate_limited); everything else goes back to /login.
+      if (error instanceof AuthError) throw error;
       return fail(c, error);
     }
   });
+
+  /** Linking on purpose: CSRF (middleware) and a step-up, then the browser goes to the hosted UI. */
+  app.post('/link', async (c) => {
+    const current = await requireSession(c, rt);
+    requireStepUp(rt, current);
+    const linkUser = { id: current.session.user.id, sid: current.session.sid };
+    const tx = newTransaction({ returnTo: '/account', intent: 'link', linkUser, now: rt.clock() });
+    return c.json({ redirectTo: await begin(c, tx) });
+  });
+
+  /** Unlinking: step-up, never the last way in, every other session ends, never relinked by email. */
+  app.delete('/', async (c) => {
+    const current = await requireSession(c, rt);
+    requireStepUp(rt, current);
+    const { user } = current.session;
+    const googleSub = await linkedGoogleSub(user.id);
+    const outcome = await unlinkGoogleFromUser(rt, { userId: user.id, googleSub });
+    if (outcome === 'not-linked') throw new NotFoundError('No Google account is linked.');
+    if (outcome === 'last-sign-in-method') throw new LastSignInMethodError();
+    securityEvent(c, 'google_unlinked', { userId: user.id });
+    await endSessions(c, rt, { userId: user.id, except: current.record.id, reason: 'google_unlinked' });
+    const { google: _google, ...rest } = user;
+    await updateCurrentUser(c, rt, current, {
+      user: { ...rest, providers: user.providers.filter((p) => p !== 'google') },
+    });
+    return c.body(null, 204);
+  });
+
+  /** The Google `sub` linked to the user in Cognito (its `identities` attribute), or null. */
+  async function linkedGoogleSub(userId: string): Promise<string | null> {
+    const user = await rt.cognito.getUser(userId);
+    const raw = user?.attributes.identities;
+    if (!raw) return null;
+    try {
+      const list = JSON.parse(raw) as { providerName?: unknown; userId?: unknown }[];
+      const google = list.find((i) => String(i.providerName).toLowerCase() === 'google');
+      return typeof google?.userId === 'string' ? google.userId : null;
+    } catch {
+      return null;
+    }
+  }
 
   app.get('/callback', async (c) => {
     const sealed = readCookie(c, jar.oauth);
     // The transaction is over whatever happens next (single use).
     clearCookie(c, jar.oauth);
+    const tx = await openTransaction(sealed, rt.keys.oauth, rt.clock());
     try {
-      return await completeCallback(c, sealed);
+      return await completeCallback(c, tx);
     } catch (error) {
-      return fail(c, error);
+      return fail(c, error, { linking: tx?.intent === 'link' });
     }
   });
 
-  async function completeCallback(c: Context<AppEnv>, sealed: string | undefined) {
+  async function completeCallback(c: Context<AppEnv>, tx: OAuthTransaction | null) {
     const now = rt.clock();
-    const tx = await openTransaction(sealed, rt.keys.oauth, now);
     const state = c.req.query('state');
     if (!tx || !state || !sameText(state, tx.state)) {
       throw new GoogleSignInError(
@@ -174,7 +224,7 @@ export function googleRoutes(rt: Runtime, options: { hostedUi?: HostedUiClient }
         // The trigger has just linked Google to the account with this verified email; Cognito
         // could not finish that sign-in, the next one lands on the linked user.
         c.get('log').info('google identity linked by email; restarting sign-in');
-        return begin(
+        const location = await begin(
           c,
           newTransaction({
             returnTo: tx.returnTo,
@@ -184,6 +234,7 @@ export function googleRoutes(rt: Runtime, options: { hostedUi?: HostedUiClient }
             now,
           }),
         );
+        return c.redirect(location, 302);
       }
       if (refusal === 'account_exists') {
         throw new GoogleSignInError(
@@ -216,8 +267,8 @@ export function googleRoutes(rt: Runtime, options: { hostedUi?: HostedUiClient }
     if (tx.intent === 'link') {
       await completeLink(c, tx, tokens, claims);
     } else {
-      await establishSession(c, rt, { tokens, authMethod: 'google' });
-      c.get('log').info('signed in with google', { userId: claims.username });
+      // A Google round trip is never a step-up: Cognito's auth_time cannot tell a silent one.
+      await startSession(c, rt, { tokens, authMethod: 'google', stepUp: false });
     }
     return c.redirect(frontendRedirect(urls, tx.returnTo), 302);
   }
@@ -229,52 +280,28 @@ export function googleRoutes(rt: Runtime, options: { hostedUi?: HostedUiClient }
     tokens: CognitoTokens,
     claims: IdTokenClaims,
   ): Promise<void> {
-    const now = rt.clock();
-    const session = await openSession(readCookie(c, jar.session), rt.keys, now);
-    if (!session || !tx.linkUser || session.user.id !== tx.linkUser.id || session.sid !== tx.linkUser.sid) {
-      throw new GoogleSignInError('reauth_required', 'The sign-in that began the link has ended.');
-    }
-    await rt.store.consumeChallenge(pendingLinkId(session.user.id));
-    const googleSub =
-      claims.identities.find((identity) => identity.providerName.toLowerCase() === 'google')?.userId ??
-      googleSubOf(claims.username);
-    const federated = claims.username === session.user.id ? null : await rt.cognito.getUser(claims.username);
-    const decision = decideExplicitLink({
-      currentUsername: session.user.id,
-      tokenUsername: claims.username,
-      googleSub,
-      federatedUserCreatedAt: federated?.createdAt ?? null,
-      transactionCreatedAt: tx.createdAt,
-      federatedUserHasPasskeys: federated
-        ? (await rt.store.listCredentials(claims.username)).length > 0
-        : false,
-    });
+    const { session } = c.var.auth;
+    const current =
+      session && tx.linkUser?.sid === session.sid ? await requireSession(c, rt).catch(() => null) : null;
     // The tokens of this round trip are not kept: the user stays in the session they linked from.
     if (tokens.refreshToken) {
       await rt.cognito.revoke(tokens.refreshToken).catch((error: unknown) => {
         c.get('log').warn('could not revoke link round-trip token', errorFields(error));
       });
     }
-    if (decision.action === 'in-use') {
-      throw new GoogleSignInError('google_account_in_use', 'This Google account has its own account.');
+    if (!current || current.session.user.id !== tx.linkUser?.id) {
+      throw new GoogleSignInError('reauth_required', 'The sign-in that began the link has ended.');
     }
-    if (decision.action === 'replace-and-link') {
-      // Cognito cannot merge a federated user into another (COGNITO.md "Hosted UI"):
-      // the user this round trip created goes, then the identity is linked.
-      await rt.cognito.deleteUser(decision.federatedUsername);
-      try {
-        await rt.cognito.linkGoogle(session.user.id, decision.googleSub);
-      } catch (error) {
-        if (error instanceof LinkRejectedError)
-          throw new GoogleSignInError('google_account_in_use', 'Cognito refused the link.', { cause: error });
-        throw error;
-      }
-    }
-    const providers = session.user.providers.includes('google')
-      ? session.user.providers
-      : [...session.user.providers, 'google' as const];
-    await writeSessionCookie(c, rt, { ...session, user: { ...session.user, providers } });
-    c.get('log').info('google linked', { userId: session.user.id });
+    const { user } = current.session;
+    await rt.store.consumeChallenge(pendingLinkId(user.id));
+    await linkGoogleToUser(rt, { userId: user.id, claims, transactionCreatedAt: tx.createdAt });
+    const providers = user.providers.includes('google')
+      ? user.providers
+      : [...user.providers, 'google' as const];
+    await updateCurrentUser(c, rt, current, {
+      user: { ...user, providers, ...(claims.googleEmail ? { google: { email: claims.googleEmail } } : {}) },
+    });
+    securityEvent(c, 'google_linked', { userId: user.id });
   }
 
   return app;

@@ -2,19 +2,14 @@ import { createHmac } from 'node:crypto';
 import { Hono } from 'hono';
 import { CustomAuthRejectedError } from '../../cognito/errors.ts';
 import { PasskeyRejectedError } from '../../errors.ts';
-import {
-  buildAuthenticationOptions,
-  CHALLENGE_TTL_MS,
-  newChallenge,
-} from '../../passkeys/ceremony-options.ts';
-import { randomId } from '../../sessions/csrf.ts';
+import { buildAuthenticationOptions } from '../../passkeys/ceremony-options.ts';
 import type { CredentialRecord } from '../../store/types.ts';
 import { readJson } from '../body.ts';
-import { bindCeremony, boundCeremonyId } from '../ceremony.ts';
+import { boundCeremonyId, startCeremony } from '../ceremonies.ts';
 import type { AppEnv, Runtime } from '../deps.ts';
 import type { FailureLimiter } from '../rate-limit.ts';
 import { loginOptionsBody, loginVerifyBody } from '../schemas.ts';
-import { establishSession } from '../session-cookies.ts';
+import { startSession } from '../sessions.ts';
 
 /** An id for each of an unknown email's plausible, stable fake credentials. */
 const DECOY_ID_BYTES = 32;
@@ -41,18 +36,10 @@ export function passkeyLoginRoutes(rt: Runtime, limiter: FailureLimiter) {
   }
 
   app.post('/options', async (c) => {
+    await limiter.assertRequestAllowed(rt.clientIp(c), 'signin-options');
     const body = await readJson(c, loginOptionsBody);
     const { userId, allow } = body.email ? await allowListFor(body.email) : { userId: undefined, allow: [] };
-    const id = randomId();
-    const challenge = newChallenge();
-    await rt.store.putChallenge({
-      id,
-      challenge,
-      purpose: 'authentication',
-      ...(userId ? { userId } : {}),
-      expiresAt: rt.clock() + CHALLENGE_TTL_MS,
-    });
-    await bindCeremony(c, rt, id, 'authentication');
+    const { challenge } = await startCeremony(c, rt, 'authentication', userId ? { userId } : {});
     const options = await buildAuthenticationOptions({ rp: rt.config.rp, challenge, allow });
     return c.json({ options });
   });
@@ -89,8 +76,8 @@ export function passkeyLoginRoutes(rt: Runtime, limiter: FailureLimiter) {
         return reject('assertion refused by the challenge trigger', credential.userId);
       throw error;
     }
-    const { user, csrfToken } = await establishSession(c, rt, { tokens, authMethod: 'passkey' });
-    log.info('signed in', { userId: user.id, authMethod: 'passkey' });
+    // A user-verified assertion is a step-up; signing in while signed in replaces that session.
+    const { user, csrfToken } = await startSession(c, rt, { tokens, authMethod: 'passkey', stepUp: true });
     return c.json({ user, csrfToken });
   });
 

@@ -2,17 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { EmailTakenError, PasskeyRejectedError } from '../../errors.ts';
 import { describeError } from '../../logging/logger.ts';
-import { buildRegistrationOptions, CHALLENGE_TTL_MS, newChallenge } from '../../passkeys/ceremony-options.ts';
+import { buildRegistrationOptions } from '../../passkeys/ceremony-options.ts';
 import { CeremonyRejectedError, verifyPasskeyRegistration } from '../../passkeys/verify-registration.ts';
 import { randomId } from '../../sessions/csrf.ts';
 import { CredentialExistsError, EmailClaimedError } from '../../store/errors.ts';
 import type { CredentialRecord } from '../../store/types.ts';
 import { readJson } from '../body.ts';
-import { bindCeremony, boundCeremonyId } from '../ceremony.ts';
+import { finishCeremony, startCeremony } from '../ceremonies.ts';
 import type { AppEnv, Runtime } from '../deps.ts';
 import type { FailureLimiter } from '../rate-limit.ts';
 import { registerOptionsBody, registerVerifyBody } from '../schemas.ts';
-import { establishSession } from '../session-cookies.ts';
+import { securityEvent } from '../security-events.ts';
+import { startSession } from '../sessions.ts';
 
 /** A registration grant lets the fresh account sign in once, within this time. */
 const GRANT_TTL_MS = 60 * 1000;
@@ -22,6 +23,7 @@ export function passkeyRegisterRoutes(rt: Runtime, limiter: FailureLimiter) {
   const app = new Hono<AppEnv>();
 
   app.post('/options', async (c) => {
+    await limiter.assertRequestAllowed(rt.clientIp(c), 'signup-options');
     const body = await readJson(c, registerOptionsBody);
     // Passkey accounts claim their email in the table; Google-only accounts exist only in Cognito.
     const [claimed, cognitoUsers] = await Promise.all([
@@ -29,20 +31,13 @@ export function passkeyRegisterRoutes(rt: Runtime, limiter: FailureLimiter) {
       rt.cognito.findUsersByEmail(body.email),
     ]);
     if (claimed !== null || cognitoUsers.length > 0) throw new EmailTakenError();
-    const id = randomId();
-    const challenge = newChallenge();
     const userId = randomUUID();
     const displayName = body.displayName ?? body.email;
-    await rt.store.putChallenge({
-      id,
-      challenge,
-      purpose: 'registration',
+    const { challenge } = await startCeremony(c, rt, 'registration', {
       userId,
       email: body.email,
       displayName,
-      expiresAt: rt.clock() + CHALLENGE_TTL_MS,
     });
-    await bindCeremony(c, rt, id, 'registration');
     const options = await buildRegistrationOptions({
       rp: rt.config.rp,
       userId,
@@ -59,11 +54,10 @@ export function passkeyRegisterRoutes(rt: Runtime, limiter: FailureLimiter) {
     await limiter.assertIpAllowed(ip);
     const body = await readJson(c, registerVerifyBody);
     const log = c.get('log');
-    const ceremonyId = await boundCeremonyId(c, rt, 'registration');
-    const ceremony = ceremonyId ? await rt.store.consumeChallenge(ceremonyId) : null;
+    const ceremony = await finishCeremony(c, rt, 'registration');
     let credential: CredentialRecord;
     try {
-      if (ceremony?.purpose !== 'registration' || !ceremony.userId || !ceremony.email) {
+      if (!ceremony?.userId || !ceremony.email) {
         throw new CeremonyRejectedError('no registration ceremony bound to this browser');
       }
       credential = await verifyPasskeyRegistration({
@@ -104,7 +98,7 @@ export function passkeyRegisterRoutes(rt: Runtime, limiter: FailureLimiter) {
       if (error instanceof CredentialExistsError) throw new PasskeyRejectedError(400, { cause: error });
       throw error;
     }
-    log.info('account created', { userId });
+    securityEvent(c, 'account_created', { userId });
 
     const grantId = randomId(32);
     await rt.store.putGrant({ id: grantId, userId, expiresAt: rt.clock() + GRANT_TTL_MS });
@@ -112,7 +106,8 @@ export function passkeyRegisterRoutes(rt: Runtime, limiter: FailureLimiter) {
       username: userId,
       answer: JSON.stringify({ kind: 'grant', grantId }),
     });
-    const { user, csrfToken } = await establishSession(c, rt, { tokens, authMethod: 'passkey' });
+    // The registration was a user-verified passkey ceremony: the new session starts stepped up.
+    const { user, csrfToken } = await startSession(c, rt, { tokens, authMethod: 'passkey', stepUp: true });
     return c.json({ user, csrfToken }, 201);
   });
 

@@ -6,21 +6,20 @@ import {
   PasskeyRejectedError,
 } from '../../errors.ts';
 import { authenticatorNameOf } from '../../passkeys/aaguid-names.ts';
-import { buildRegistrationOptions, CHALLENGE_TTL_MS, newChallenge } from '../../passkeys/ceremony-options.ts';
+import { buildRegistrationOptions } from '../../passkeys/ceremony-options.ts';
 import { credentialIdSchema } from '../../passkeys/schemas.ts';
 import { CeremonyRejectedError, verifyPasskeyRegistration } from '../../passkeys/verify-registration.ts';
-import { randomId } from '../../sessions/csrf.ts';
+import type { Provider } from '../../sessions/session.ts';
 import { CredentialExistsError } from '../../store/errors.ts';
 import type { CredentialRecord } from '../../store/types.ts';
 import { readJson } from '../body.ts';
-import { bindCeremony, boundCeremonyId } from '../ceremony.ts';
-import { clearCookie } from '../cookies.ts';
+import { finishCeremony, startCeremony } from '../ceremonies.ts';
 import type { AppEnv, Runtime } from '../deps.ts';
-import { assertRecentAuth, requireSession } from '../require-session.ts';
 import { addPasskeyBody, renamePasskeyBody } from '../schemas.ts';
-import { jarOf } from '../session-cookies.ts';
+import { securityEvent } from '../security-events.ts';
+import { endSessions, requireSession, requireStepUp, updateCurrentUser } from '../sessions.ts';
 
-/** The `passkey` of shared/API.md "Passkey management": what a user may see of a credential record. */
+/** The `passkey` of docs/api.md "Passkey management": what a user may see of a credential record. */
 export function describePasskey(credential: CredentialRecord) {
   const authenticatorName = authenticatorNameOf(credential.aaguid);
   return {
@@ -34,6 +33,10 @@ export function describePasskey(credential: CredentialRecord) {
   };
 }
 
+function withProvider(providers: Provider[], provider: Provider): Provider[] {
+  return providers.includes(provider) ? providers : [...providers, provider];
+}
+
 /** A path id that cannot be a credential id is a bad request, not a lookup. */
 function credentialIdParam(value: string): string {
   const parsed = credentialIdSchema.safeParse(value);
@@ -43,7 +46,7 @@ function credentialIdParam(value: string): string {
 }
 
 /**
- * `/auth/passkeys*`: passkey management for the signed-in user (shared/API.md
+ * `/auth/passkeys*`: passkey management for the signed-in user (docs/api.md
  * "Passkey management"). Every credential is looked up together with its owner,
  * so another user's id answers exactly like an id that does not exist.
  */
@@ -51,27 +54,18 @@ export function passkeyManagementRoutes(rt: Runtime) {
   const app = new Hono<AppEnv>();
 
   app.get('/', async (c) => {
-    const session = await requireSession(c, rt);
+    const { session } = await requireSession(c, rt);
     const credentials = await rt.store.listCredentials(session.user.id);
     credentials.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
     return c.json({ passkeys: credentials.map(describePasskey) });
   });
 
   app.post('/options', async (c) => {
-    const session = await requireSession(c, rt);
-    assertRecentAuth(session, rt.clock());
-    const { user } = session;
-    const id = randomId();
-    const challenge = newChallenge();
+    const current = await requireSession(c, rt);
+    requireStepUp(rt, current);
+    const { user } = current.session;
     // The ceremony names the session's user; verify records the credential for that user only.
-    await rt.store.putChallenge({
-      id,
-      challenge,
-      purpose: 'add-passkey',
-      userId: user.id,
-      expiresAt: rt.clock() + CHALLENGE_TTL_MS,
-    });
-    await bindCeremony(c, rt, id, 'add-passkey');
+    const { challenge } = await startCeremony(c, rt, 'add-passkey', { userId: user.id });
     const options = await buildRegistrationOptions({
       rp: rt.config.rp,
       userId: user.id,
@@ -85,16 +79,15 @@ export function passkeyManagementRoutes(rt: Runtime) {
   });
 
   app.post('/', async (c) => {
-    const session = await requireSession(c, rt);
-    assertRecentAuth(session, rt.clock());
+    const current = await requireSession(c, rt);
+    requireStepUp(rt, current);
+    const { session } = current;
     const body = await readJson(c, addPasskeyBody);
     const log = c.get('log');
-    const ceremonyId = await boundCeremonyId(c, rt, 'add-passkey');
-    const ceremony = ceremonyId ? await rt.store.consumeChallenge(ceremonyId) : null;
-    clearCookie(c, jarOf(rt).ceremony);
+    const ceremony = await finishCeremony(c, rt, 'add-passkey');
     let credential: CredentialRecord;
     try {
-      if (ceremony?.purpose !== 'add-passkey' || ceremony.userId !== session.user.id) {
+      if (ceremony?.userId !== session.user.id) {
         throw new CeremonyRejectedError('no add-passkey ceremony for this user bound to this browser');
       }
       credential = await verifyPasskeyRegistration({
@@ -111,19 +104,25 @@ export function passkeyManagementRoutes(rt: Runtime) {
       throw new PasskeyRejectedError(400);
     }
     credential.nickname = body.nickname ?? authenticatorNameOf(credential.aaguid) ?? 'Passkey';
+    await rt.store.ensureSignInMethods(session.user.id, session.user.providers.includes('google'));
     try {
       await rt.store.addCredential(credential);
     } catch (error) {
-      // Never move a credential between users (shared/SECURITY.md).
+      // Never move a credential between users (docs/security.md).
       if (error instanceof CredentialExistsError) throw new PasskeyRejectedError(400, { cause: error });
       throw error;
     }
-    log.info('passkey added', { userId: session.user.id });
+    securityEvent(c, 'passkey_added', { userId: session.user.id });
+    // Registering a passkey is a user-verified ceremony: a fresh step-up for this session.
+    await updateCurrentUser(c, rt, current, {
+      user: { ...session.user, providers: withProvider(session.user.providers, 'passkey') },
+      stepUpAt: rt.clock(),
+    });
     return c.json({ passkey: describePasskey(credential) }, 201);
   });
 
   app.patch('/:id', async (c) => {
-    const session = await requireSession(c, rt);
+    const { session } = await requireSession(c, rt);
     const id = credentialIdParam(c.req.param('id'));
     const { nickname } = await readJson(c, renamePasskeyBody);
     const renamed = await rt.store.renameCredential({ id, userId: session.user.id, nickname });
@@ -132,17 +131,22 @@ export function passkeyManagementRoutes(rt: Runtime) {
   });
 
   app.delete('/:id', async (c) => {
-    const session = await requireSession(c, rt);
-    // Step-up first: without a recent sign-in nothing, not even existence, is answered.
-    assertRecentAuth(session, rt.clock());
+    const current = await requireSession(c, rt);
+    // Step-up first: without a recent one nothing, not even existence, is answered.
+    requireStepUp(rt, current);
     const id = credentialIdParam(c.req.param('id'));
-    const { user } = session;
-    const credentials = await rt.store.listCredentials(user.id);
-    if (!credentials.some((credential) => credential.id === id)) throw new NotFoundError('No such passkey.');
-    if (credentials.length <= 1 && !user.providers.includes('google')) throw new LastSignInMethodError();
-    if (!(await rt.store.deleteCredential({ id, userId: user.id })))
-      throw new NotFoundError('No such passkey.');
-    c.get('log').info('passkey deleted', { userId: user.id });
+    const { user } = current.session;
+    await rt.store.ensureSignInMethods(user.id, user.providers.includes('google'));
+    // One transaction with the sign-in methods record: no interleaving leaves the account without one.
+    const outcome = await rt.store.deleteCredential({ id, userId: user.id });
+    if (outcome === 'not-found') throw new NotFoundError('No such passkey.');
+    if (outcome === 'last-sign-in-method') throw new LastSignInMethodError();
+    securityEvent(c, 'passkey_deleted', { userId: user.id });
+    // The deleted passkey may have been how someone else got in: every other session ends.
+    await endSessions(c, rt, { userId: user.id, except: current.record.id, reason: 'passkey_deleted' });
+    const remaining = await rt.store.listCredentials(user.id);
+    const providers = user.providers.filter((p) => p !== 'passkey' || remaining.some((r) => r.id !== id));
+    await updateCurrentUser(c, rt, current, { user: { ...user, providers } });
     return c.body(null, 204);
   });
 

@@ -1,96 +1,91 @@
 import { Hono } from 'hono';
-import { RefreshRejectedError } from '../../cognito/errors.ts';
-import { UnauthenticatedError } from '../../errors.ts';
-import { describeError } from '../../logging/logger.ts';
+import * as z from 'zod/mini';
+import { NotFoundError } from '../../errors.ts';
 import { hostedUiLogoutUrl } from '../../oauth/urls.ts';
 import { ANONYMOUS_BINDING } from '../../sessions/csrf.ts';
-import { openRefresh, openSession, type Session } from '../../sessions/session.ts';
-import { clearCookie, currentCsrfBinding, readCookie } from '../cookies.ts';
+import { sessionEnd } from '../../store/user-items.ts';
+import { readJson } from '../body.ts';
 import type { AppEnv, Runtime } from '../deps.ts';
+import { renewSession } from '../renew-session.ts';
+import { securityEvent } from '../security-events.ts';
 import {
   clearAuthCookies,
   describeSession,
+  endSession,
+  endSessions,
   issueCsrf,
-  jarOf,
-  userFromClaims,
-  writeRefreshCookie,
-  writeSessionCookie,
-} from '../session-cookies.ts';
+  requireSession,
+} from '../sessions.ts';
 import { googleUrlSettings } from './google.ts';
 
-/** CSRF token, `me`, refresh and logout (shared/API.md "CSRF" and "Session"). */
+const logoutBody = z.object({ everywhere: z.optional(z.boolean()) });
+const sessionIdParam = z.string().check(z.regex(/^[A-Za-z0-9_-]{16,64}$/));
+
+/** CSRF token, `me`, refresh, logout and the sessions list (docs/api.md "CSRF" and "Session"). */
 export function sessionRoutes(rt: Runtime) {
   const app = new Hono<AppEnv>();
-  const jar = jarOf(rt);
 
-  app.get('/csrf', async (c) => {
-    const binding = await currentCsrfBinding(c, jar, rt.keys, rt.clock());
-    return c.json({ csrfToken: issueCsrf(c, rt, binding) });
-  });
+  app.get('/csrf', (c) => c.json({ csrfToken: issueCsrf(c, rt, c.var.auth.sid ?? ANONYMOUS_BINDING) }));
 
   app.get('/me', async (c) => {
-    const value = readCookie(c, jar.session);
-    const session = await openSession(value, rt.keys, rt.clock());
-    if (!session) {
-      // An invalid or expired session cookie is cleared; the refresh cookie stays so the client can refresh.
-      if (value !== undefined) clearCookie(c, jar.session);
-      throw new UnauthenticatedError();
-    }
+    const { session } = await requireSession(c, rt);
     return c.json({ user: session.user, session: describeSession(session) });
   });
 
   app.post('/refresh', async (c) => {
-    const now = rt.clock();
-    const state = await openRefresh(readCookie(c, jar.refresh), rt.keys, now);
-    if (!state) {
-      clearAuthCookies(c, rt);
-      throw new UnauthenticatedError('Your session has ended. Sign in again.');
-    }
-    let tokens: Awaited<ReturnType<typeof rt.cognito.refresh>>;
-    try {
-      tokens = await rt.cognito.refresh(state.refreshToken);
-    } catch (error) {
-      if (!(error instanceof RefreshRejectedError)) throw error;
-      c.get('log').info('refresh refused by Cognito', describeError(error));
-      clearAuthCookies(c, rt);
-      throw new UnauthenticatedError('Your session has ended. Sign in again.');
-    }
-    const claims = await rt.verifyIdToken(tokens.idToken);
-    const previous = await openSession(readCookie(c, jar.session), rt.keys, now, { ignoreExpiry: true });
-    const session: Session = {
-      sid: state.sid,
-      user: userFromClaims(claims, previous?.user.providers ?? [state.authMethod]),
-      authMethod: state.authMethod,
-      authTime: claims.authTime,
-      accessToken: tokens.accessToken,
-      expiresAt: now + tokens.expiresInSeconds * 1000,
-    };
-    await writeSessionCookie(c, rt, session);
-    if (tokens.refreshToken) await writeRefreshCookie(c, rt, { ...state, refreshToken: tokens.refreshToken });
-    return c.json({
-      user: session.user,
-      session: describeSession(session),
-      csrfToken: issueCsrf(c, rt, state.sid),
-    });
+    const { user, session } = await renewSession(c, rt);
+    return c.json({ user, session: describeSession(session), csrfToken: issueCsrf(c, rt, session.sid) });
   });
 
   app.post('/logout', async (c) => {
-    const now = rt.clock();
-    const state = await openRefresh(readCookie(c, jar.refresh), rt.keys, now);
-    if (state) {
-      await rt.cognito.revoke(state.refreshToken).catch((error: unknown) => {
-        c.get('log').warn('refresh token revocation failed', describeError(error));
-      });
+    const { everywhere = false } = await readJson(c, logoutBody);
+    const { session, refresh, sid } = c.var.auth;
+    const userId = session?.user.id ?? refresh?.userId;
+    let authMethod = session?.authMethod;
+    if (userId && sid) {
+      const ended = await endSession(c, rt, { userId, sid, reason: 'logout' });
+      authMethod = ended?.authMethod ?? authMethod;
+      // Only a live session may end the others: a stale copy of ended cookies cannot.
+      if (everywhere && ended && sessionEnd(ended) > rt.clock()) {
+        await endSessions(c, rt, { userId, reason: 'logout_everywhere', globalSignOut: true });
+      } else if (!ended && refresh) {
+        await rt.cognito.revoke(refresh.refreshToken).catch(() => undefined);
+      }
+      securityEvent(c, 'signed_out', { userId, everywhere });
     }
     // A Google session also ends the hosted-UI session, or the next "Continue with Google"
-    // would sign straight back in (shared/API.md "Session").
-    const authMethod =
-      state?.authMethod ??
-      (await openSession(readCookie(c, jar.session), rt.keys, now, { ignoreExpiry: true }))?.authMethod;
+    // would sign straight back in.
     const redirectTo = authMethod === 'google' ? hostedUiLogoutUrl(googleUrlSettings(rt)) : null;
     clearAuthCookies(c, rt);
-    const csrfToken = issueCsrf(c, rt, ANONYMOUS_BINDING);
-    return c.json({ redirectTo, csrfToken });
+    return c.json({ redirectTo, csrfToken: issueCsrf(c, rt, ANONYMOUS_BINDING) });
+  });
+
+  app.get('/sessions', async (c) => {
+    const { record } = await requireSession(c, rt);
+    const sessions = await rt.store.listSessions(record.userId);
+    sessions.sort((a, b) => b.lastSeenAt - a.lastSeenAt || (a.id < b.id ? -1 : 1));
+    return c.json({
+      sessions: sessions.map((s) => ({
+        id: s.id,
+        createdAt: new Date(s.createdAt).toISOString(),
+        lastSeenAt: new Date(s.lastSeenAt).toISOString(),
+        authMethod: s.authMethod,
+        device: s.device,
+        current: s.id === record.id,
+      })),
+    });
+  });
+
+  app.delete('/sessions/:id', async (c) => {
+    const { record } = await requireSession(c, rt);
+    const parsed = sessionIdParam.safeParse(c.req.param('id'));
+    // Another user's id is looked up in this user's partition only: it answers like a missing one.
+    const ended = parsed.success
+      ? await endSession(c, rt, { userId: record.userId, sid: parsed.data, reason: 'ended_by_user' })
+      : null;
+    if (!ended) throw new NotFoundError('No such session.');
+    if (ended.id === record.id) clearAuthCookies(c, rt);
+    return c.body(null, 204);
   });
 
   return app;

@@ -1,0 +1,20 @@
+import type { Context } from 'hono';
+import type { LogFields } from '../logging/logger.ts';
+import type { AppEnv } from './deps.ts';
+
+/** The security events the service logs (one structured line each, with the request id). */
+export type SecurityEventName =
+  | 'signed_in'
+  | 'signed_out'
+  | 'session_ended'
+  | 'refresh_reuse'
+  | 'passkey_added'
+  | 'passkey_deleted'
+  | 'google_linked'
+  | 'google_unlinked'
+  | 'account_created';
+
+/** Logs a security event: user id and safe fields only, never a token, cookie, code or secret. */
+export function securityEvent(c: Context<AppEnv>, event: SecurityEventName, fields: LogFields): void {
+  c.var.log.info(`security: ${event}`, { event, ...fields });
+}

@@ -1,0 +1,74 @@
+import type { SessionRecord } from '../store/types.ts';
+import type { Session } from './session.ts';
+
+/**
+ * The session model as plain rules over plain data (no HTTP, no AWS): how long
+ * each thing lives, when a renewal must ask Cognito, which refresh cookie is
+ * current, and what counts as a step-up.
+ */
+
+/** The session cookie lives at most this long; the browser client renews it through `/auth/refresh`. */
+export const SESSION_COOKIE_MS = 10 * 60 * 1000;
+/** A session ends 30 days after its sign-in, whatever its renewals. */
+export const SESSION_ABSOLUTE_MS = 30 * 24 * 60 * 60 * 1000;
+/** A replaced refresh cookie presented within this time gets the same successor (concurrent tabs). */
+export const REFRESH_GRACE_MS = 10 * 1000;
+/** Renewal asks Cognito when its tokens expire within this margin. */
+export const COGNITO_RENEWAL_MARGIN_MS = 60 * 1000;
+/** Sensitive changes need a step-up at most this old. */
+export const STEP_UP_WINDOW_MS = 5 * 60 * 1000;
+
+/**
+ * When a session cookie issued now must expire: ≤ 10 minutes, never after the
+ * Cognito tokens behind it (so a disabled user is noticed at the next renewal
+ * that asks Cognito, within the tokens' 15 minutes), never after the session.
+ */
+export function sessionCookieExpiry(
+  now: number,
+  record: Pick<SessionRecord, 'tokensExpireAt' | 'expiresAt'>,
+): number {
+  return Math.max(now + 1000, Math.min(now + SESSION_COOKIE_MS, record.tokensExpireAt, record.expiresAt));
+}
+
+/** Whether a renewal now must ask Cognito for fresh tokens (it also notices a disabled or deleted user). */
+export function renewalNeedsCognito(now: number, record: Pick<SessionRecord, 'tokensExpireAt'>): boolean {
+  return record.tokensExpireAt - now <= COGNITO_RENEWAL_MARGIN_MS;
+}
+
+export type RefreshCookieStanding =
+  /** The current cookie: renew normally. */
+  | 'current'
+  /** The cookie replaced moments ago by a concurrent renewal: hand out the same successor. */
+  | 'grace'
+  /** A cookie presented again after its replacement: theft — end every session of the user. */
+  | 'reused';
+
+/** Where a refresh cookie of `generation` stands against its session record (shared contract, "Session"). */
+export function refreshCookieStanding(
+  now: number,
+  generation: number,
+  record: Pick<SessionRecord, 'generation' | 'graceUntil'>,
+): RefreshCookieStanding {
+  if (generation === record.generation) return 'current';
+  if (generation === record.generation - 1 && now < record.graceUntil) return 'grace';
+  return 'reused';
+}
+
+/**
+ * Step-up (ASVS 5.0 §7.5): a user-verified passkey ceremony within the window.
+ * A Google round trip never counts — Cognito's `auth_time` cannot tell a silent
+ * one from a real one.
+ *
+ * TEMPORARY (until emailed step-up codes exist): a user with no passkey has no
+ * ceremony to step up with, so for such users only a Google sign-in within the
+ * window still counts.
+ */
+export function isSteppedUp(
+  now: number,
+  session: Pick<Session, 'stepUpAt' | 'authTime' | 'authMethod'>,
+  hasPasskey: boolean,
+): boolean {
+  if (session.stepUpAt !== null && now - session.stepUpAt <= STEP_UP_WINDOW_MS) return true;
+  const temporaryGoogleRule = !hasPasskey && session.authMethod === 'google';
+  return temporaryGoogleRule && now - session.authTime * 1000 <= STEP_UP_WINDOW_MS;
+}
