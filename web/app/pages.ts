@@ -102,8 +102,8 @@ export function loginPage(input: {
 export function expensesPage(user: PageUser): string {
   const total = DEMO_EXPENSES.reduce((sum, e) => sum + e.amountCents, 0);
   const rows = DEMO_EXPENSES.map(
-    (e) => `<tr><td>${escapeHtml(e.date)}</td><td>${escapeHtml(e.merchant)}</td>
-      <td>${escapeHtml(e.category)}</td><td class="num">${escapeHtml(formatAmount(e.amountCents))}</td></tr>`,
+    (e) => `<tr><td class="date">${escapeHtml(e.date)}</td><td>${escapeHtml(e.merchant)}</td>
+      <td class="category">${escapeHtml(e.category)}</td><td class="num">${escapeHtml(formatAmount(e.amountCents))}</td></tr>`,
   ).join('\n');
   const main = `
     <h1>Expenses</h1>
@@ -112,9 +112,9 @@ export function expensesPage(user: PageUser): string {
     <div class="card table-wrap">
       <table>
         <caption>November 2026 (sample data)</caption>
-        <thead><tr><th scope="col">Date</th><th scope="col">Merchant</th><th scope="col">Category</th><th scope="col" class="num">Amount</th></tr></thead>
+        <thead><tr><th scope="col">Date</th><th scope="col">Merchant</th><th scope="col" class="category">Category</th><th scope="col" class="num">Amount</th></tr></thead>
         <tbody>${rows}</tbody>
-        <tfoot><tr><th scope="row" colspan="3">Total</th><td class="num">${escapeHtml(formatAmount(total))}</td></tr></tfoot>
+        <tfoot><tr><th scope="row" colspan="2">Total</th><td class="category"></td><td class="num">${escapeHtml(formatAmount(total))}</td></tr></tfoot>
       </table>
     </div>`;
   return layout({ title: 'Expenses', page: 'expenses', user, main });
