@@ -3,7 +3,7 @@
 // Tokens never reach this script: the session lives in HttpOnly cookies.
 import { browserSupportsWebAuthnAutofill } from '@simplewebauthn/browser';
 import { createAuthClient, ExpenserAuthError, type Passkey } from '../client/index.ts';
-import { messageFor } from './messages.ts';
+import { messageForError } from './messages.ts';
 
 const auth = createAuthClient();
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T | null;
@@ -15,7 +15,7 @@ function codeOf(error: unknown): string {
 function showError(error: unknown): void {
   const box = $('error');
   if (!box) return;
-  box.textContent = messageFor(codeOf(error));
+  box.textContent = messageForError(codeOf(error), error instanceof Error ? error.message : undefined);
   box.hidden = false;
   setStatus('');
 }
@@ -133,9 +133,9 @@ async function sensitive(button: HTMLButtonElement | null, change: () => Promise
     } catch (error) {
       if (codeOf(error) !== 'reauth_required') throw error;
       pending = change;
+      // The box says what to do and that the change then goes ahead: no second message.
       const box = $('reauth-box');
       if (box) box.hidden = false;
-      showError(error);
       $('reauth')?.focus();
     }
   });

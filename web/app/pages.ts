@@ -132,7 +132,7 @@ export function accountPage(input: { user: PageUser; error: string | null }): st
     <p id="me">Signed in as <strong>${escapeHtml(user.email)}</strong></p>
     ${messages({ error: input.error })}
     <div id="reauth-box" class="card warn" hidden>
-      <p>For your security, confirm it is you before this change.</p>
+      <p id="reauth-text">For your security, confirm it is you with your passkey. Your change then goes ahead by itself.</p>
       <button id="reauth" type="button" class="primary">Confirm with your passkey</button>
       <button id="reauth-cancel" type="button">Cancel</button>
     </div>

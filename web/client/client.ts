@@ -81,7 +81,7 @@ export function createAuthClient(options: AuthClientOptions = {}): AuthClient {
     try {
       return await startAuthentication({ optionsJSON, useBrowserAutofill });
     } catch (error) {
-      throw fromWebAuthnError(error);
+      throw fromWebAuthnError(error, { allowCredentials: (optionsJSON.allowCredentials?.length ?? 0) > 0 });
     }
   }
 
