@@ -5,6 +5,8 @@ import { globSync } from 'node:fs';
 
 const bin = (name: string) => `node_modules/.bin/${name}`;
 const node = process.execPath;
+/** Node's ExperimentalWarning lines (type stripping, …) are noise in test output; other warnings still show. */
+const quietNode = ['--disable-warning=ExperimentalWarning'];
 
 const totals = { passed: 0, failed: 0 };
 
@@ -39,6 +41,7 @@ run(
   'tests',
   node,
   [
+    ...quietNode,
     '--test',
     '--test-concurrency=2',
     '--test-reporter=spec',
@@ -49,7 +52,7 @@ run(
 run(
   'browser end-to-end',
   node,
-  ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files('test/e2e/**/*.test.ts')],
+  [...quietNode, '--test', '--test-concurrency=1', '--test-reporter=spec', ...files('test/e2e/**/*.test.ts')],
   { countTests: true },
 );
 process.stdout.write(`\nTests: ${totals.passed} passed, ${totals.failed} failed\n`);

@@ -87,6 +87,9 @@ export function createHostedUiClient(options: HostedUiClientOptions): HostedUiCl
         redirect_uri: redirectUri,
         scope: 'openid email profile',
         identity_provider: 'Google',
+        // Cognito passes `prompt` on to Google (DG: authorization-endpoint): after a sign-out
+        // Google asks which account instead of signing the same person straight back in.
+        prompt: 'select_account',
         state,
         nonce,
         code_challenge: codeChallenge,

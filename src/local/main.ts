@@ -23,7 +23,6 @@ async function localSecretKey(dataDir: string): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const started = performance.now();
   const portText = process.env.PORT ?? '3000';
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 1 || port > 65_535) {
@@ -39,7 +38,9 @@ async function main(): Promise<void> {
     logger,
     mount: mountDemoApp,
   });
-  const readyMs = Math.round(performance.now() - started);
+  // Since the process started (performance.timeOrigin), not since main() ran: Node's own
+  // start-up and loading the stack's modules are part of what a developer waits for.
+  const readyMs = Math.round(performance.now());
   process.stdout.write(
     [
       '',

@@ -3,11 +3,14 @@
 // signed in; then the Google user adds a passkey, signs out (ending the hosted-UI
 // session) and signs in with the passkey.
 import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { LocalStack } from '../../src/local/stack.ts';
 import { launchChromium, pageWithAuthenticator } from '../support/chromium.ts';
 import { startDemoStack } from '../support/demo-stack.ts';
+
+const SCREENSHOTS = 'test-results/screenshots';
 
 let stack: LocalStack;
 let browser: Browser;
@@ -72,11 +75,35 @@ test('Continue with Google, then add a passkey and sign in with it, in a real br
   const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
   assert.equal(credentials.length, 1);
 
-  // Signing out of a Google session goes through the hosted UI's /logout back to the login page.
-  await page.click('#signout');
-  await page.waitForURL(`${stack.url}/login**`);
-  await page.waitForSelector('body[data-signed-in="false"]');
-  assert.equal((await me(page)).status, 401);
+  // Signing out of a Google session goes through the hosted UI's /logout back to the login page,
+  // which says so.
+  const signOut = async () => {
+    await page.click('#signout');
+    await page.waitForURL(`${stack.url}/login**`);
+    await page.waitForSelector('body[data-signed-in="false"]');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Signed out.');
+    assert.equal((await me(page)).status, 401);
+  };
+  await signOut();
+
+  // "Continue with Google" again: Google asks which account (prompt=select_account) instead of
+  // signing the same person straight back in, and offers another account.
+  await page.click('#google-signin');
+  await page.waitForSelector('#use-another-account');
+  assert.equal(await page.locator('#choose-account').textContent(), email);
+  await page.setViewportSize({ width: 375, height: 812 });
+  await mkdir(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}/google-chooser-375.png`, fullPage: true });
+  assert.equal(
+    await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth),
+    false,
+    'the chooser fits 375 px',
+  );
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.click('#choose-account');
+  await page.waitForURL(`${stack.url}/expenses`);
+  assert.equal((await me(page)).body.user.id, signedIn.body.user.id);
+  await signOut();
 
   await page.click('#signin-usernameless');
   await page.waitForURL('**/expenses');

@@ -72,7 +72,7 @@ async function screenshot(page: Page, name: string, width: number): Promise<void
       (el) => el.getBoundingClientRect().right > window.innerWidth + 0.5,
     );
     return {
-      by: document.documentElement.scrollWidth - window.innerWidth,
+      by: document.documentElement.scrollWidth - document.documentElement.clientWidth,
       wide: wide.map((el) => `${el.tagName}#${el.id}.${el.className}`).slice(0, 5),
     };
   });
@@ -104,6 +104,27 @@ test('manage passkeys with two authenticators, step-up, autofill, and screenshot
   await page.fill('#signup-name', 'Ada Lovelace');
   await page.click('#signup');
   await page.waitForURL('**/expenses');
+  for (const width of [1280, 375]) await screenshot(page, 'expenses', width);
+  // Phone width: the total row spans the columns shown above it, and dates keep to one line.
+  const table = await page.evaluate(() => {
+    const shown = (row: Element | null) =>
+      [...(row?.children ?? [])]
+        .filter((cell) => getComputedStyle(cell).display !== 'none')
+        .reduce((n, cell) => n + ((cell as HTMLTableCellElement).colSpan || 1), 0);
+    const date = document.querySelector('tbody td.date') as HTMLElement;
+    return {
+      body: shown(document.querySelector('tbody tr')),
+      foot: shown(document.querySelector('tfoot tr')),
+      head: shown(document.querySelector('thead tr')),
+      dateLines: (() => {
+        const range = document.createRange();
+        range.selectNodeContents(date);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      })(),
+    };
+  });
+  assert.deepEqual(table, { body: 3, foot: 3, head: 3, dateLines: 1 });
+  await page.setViewportSize({ width: 1280, height: 900 });
   const { authenticatorId: key } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
     options: {
       protocol: 'ctap2',
@@ -123,15 +144,22 @@ test('manage passkeys with two authenticators, step-up, autofill, and screenshot
     '/auth/google?intent=link&returnTo=/account',
   );
 
-  // Deleting the only passkey is refused.
+  // The name asked for at sign-up is shown; no developer-only refresh button.
+  assert.equal(await page.locator('#me-name').textContent(), 'Ada Lovelace');
+  assert.equal(await page.locator('#refresh').count(), 0);
+
+  // The only passkey with no Google link cannot be deleted: the button says so up front.
   const laptopId =
     (await page.locator('#passkey-list li.passkey').first().getAttribute('data-passkey-id')) ?? '';
   const item = (id: string) => page.locator(`#passkey-list li[data-passkey-id="${id}"]`);
-  await item(laptopId).locator('[data-action="delete"]').click();
-  await item(laptopId).locator('[data-action="confirm-delete"]').click();
-  await page.waitForSelector('#error:not([hidden])');
-  assert.equal(await error().textContent(), messageFor('last_sign_in_method'));
-  await waitForCount(page, 1);
+  assert.equal(await item(laptopId).locator('[data-action="delete"]').isDisabled(), true);
+  assert.equal(
+    await item(laptopId).locator('[data-action="delete"]').getAttribute('aria-describedby'),
+    'only-passkey-hint',
+  );
+  assert.match((await page.locator('#only-passkey-hint').textContent()) ?? '', /cannot be deleted/);
+  for (const width of [1280, 375]) await screenshot(page, 'account-one-passkey', width);
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   // Add a second passkey on the security key (the laptop, which holds an excluded credential, stays silent).
   await onlyAnswering(cdp, both, key);
@@ -177,6 +205,14 @@ test('manage passkeys with two authenticators, step-up, autofill, and screenshot
   assert.equal(await item(keyId).locator('.passkey-name').textContent(), 'Backup key');
   assert.equal((await stack.store.getCredential(keyId))?.nickname, 'Backup key');
 
+  // A name of spaces: the message says which field and why.
+  await item(keyId).locator('[data-action="rename"]').click();
+  await item(keyId).locator('input[name="nickname"]').fill('   ');
+  await item(keyId).locator('[data-action="save"]').click();
+  await page.waitForSelector('#error:not([hidden])');
+  assert.equal(await error().textContent(), 'The passkey name cannot be empty or only spaces.');
+  await item(keyId).locator('[data-action="cancel"]').click();
+
   // Five minutes later deleting needs a step-up; confirming with a passkey completes the delete.
   time.advance(5 * 60 * 1000 + 1000);
   await page.reload();
@@ -184,7 +220,10 @@ test('manage passkeys with two authenticators, step-up, autofill, and screenshot
   await item(laptopId).locator('[data-action="delete"]').click();
   await item(laptopId).locator('[data-action="confirm-delete"]').click();
   await page.waitForSelector('#reauth-box:not([hidden])');
-  assert.equal(await error().textContent(), messageFor('reauth_required'));
+  // One message, in the box: the change goes ahead by itself after the confirmation.
+  assert.equal(await error().isHidden(), true);
+  assert.match((await page.locator('#reauth-text').textContent()) ?? '', /goes ahead by itself/);
+  assert.doesNotMatch((await page.locator('#reauth-box').textContent()) ?? '', /try again/);
   await waitForCount(page, 2);
   assert.ok(await stack.store.getCredential(laptopId), 'nothing deleted before the step-up');
   await onlyAnswering(cdp, both, key);

@@ -332,6 +332,68 @@ describe('hosted UI with Google federation (DG: authorization-endpoint, token-en
     assert.equal(replay.status, 400);
     assert.equal(replay.headers.get('location'), null);
   });
+
+  test('DG: authorization-endpoint — prompt goes on to Google (not none): with select_account the signed-in Google user is asked which account, and may use another', async () => {
+    const email = 'chooser@example.com';
+    const browser = new TestBrowser();
+    // A first sign-in leaves a session at Google (the stand-in).
+    const first = await signInWithGoogle(pool, email, {}, browser);
+    assert.ok(first.callback.searchParams.get('code'));
+    // Without prompt: Google signs the same person straight back in (no page).
+    const silent = await browser.follow(authorizeUrl(pool, { state: 'st-silent' }), APP_ORIGIN);
+    assert.equal(new URL(silent.url).origin, APP_ORIGIN);
+    assert.ok(new URL(silent.url).searchParams.get('code'));
+
+    for (const [sent, forwarded] of [
+      ['select_account', 'select_account'],
+      ['none', null],
+      ['bogus', null],
+      ['none select_account', 'select_account'],
+    ] as const) {
+      const res = await browser.request(authorizeUrl(pool, { extra: { prompt: sent } }));
+      const googleUrl = new URL(res.headers.get('location') ?? '');
+      assert.equal(googleUrl.origin, pool.google.url);
+      assert.equal(googleUrl.searchParams.get('prompt'), forwarded, `prompt=${sent}`);
+    }
+
+    // select_account: the chooser names the signed-in account and offers another one.
+    const chooser = await browser.follow(
+      authorizeUrl(pool, { state: 'st-choose', extra: { prompt: 'select_account' } }),
+      APP_ORIGIN,
+    );
+    assert.equal(new URL(chooser.url).origin, pool.google.url);
+    const html = (await chooser.response?.text()) ?? '';
+    assert.match(html, /Choose an account/);
+    assert.match(html, new RegExp(`>${email}</button>`));
+    const another = /href="([^"]+)">Use another account/.exec(html)?.[1] ?? '';
+    assert.ok(another, 'a "Use another account" link');
+    const form = await browser.follow(
+      new URL(another.replaceAll('&amp;', '&'), chooser.url).href,
+      APP_ORIGIN,
+    );
+    const callback = new URL(await browser.submitGoogleForm(form, 'someone.else@example.com', APP_ORIGIN));
+    assert.equal(callback.searchParams.get('state'), 'st-choose', callback.href);
+    assert.ok(callback.searchParams.get('code'));
+  });
+
+  test('the Google stand-in refuses an email without a complete domain ("x@y")', async () => {
+    const browser = new TestBrowser();
+    const page = await browser.follow(
+      authorizeUrl(pool, { extra: { prompt: 'select_account' } }),
+      APP_ORIGIN,
+    );
+    const html = (await page.response?.text()) ?? '';
+    const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1] ?? '';
+    for (const email of ['x@y', 'ada@example', 'a b@example.com', 'ada@-example.com']) {
+      const posted = await browser.request(new URL(action, page.url).href, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ email }).toString(),
+      });
+      assert.equal(posted.status, 400, email);
+      assert.match(await posted.text(), /Enter a complete email address, like name@example\.com\./);
+    }
+  });
 });
 
 describe('hosted UI timing (DG: authorization-endpoint, token-endpoint)', () => {

@@ -34,7 +34,10 @@ const inputsOf = (result: BundleResult, which: 'static' | 'all') =>
   inputsIn(result, outputsReached(result, which));
 
 const fromPackage = (inputs: string[], name: string) =>
-  inputs.filter((input) => input.startsWith(`node_modules/${name}/`));
+  // `../main/node_modules/…` where node_modules is a link to another checkout's (a git worktree).
+  inputs.filter(
+    (input) => input.startsWith(`node_modules/${name}/`) || input.includes(`/node_modules/${name}/`),
+  );
 
 describe('what each Lambda bundle carries (infra/bundle.ts)', () => {
   const built = new Map<FunctionName, BundleResult>();

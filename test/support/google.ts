@@ -101,7 +101,7 @@ export class GoogleFlowWalker {
    * Follows redirects from `start` (an absolute URL or an API path). Stops at a
    * URL on the API origin outside `/auth/google`, at a URL `stopAt` accepts
    * (not requested), or at a page that is not a redirect. On the stand-in's
-   * page, submits `email` if given.
+   * page, submits `email` if given (on its account chooser, picks `email` or uses another account).
    */
   async run(
     start: string,
@@ -131,14 +131,20 @@ export class GoogleFlowWalker {
         continue;
       }
       const form = /<form[^>]*method="post"[^>]*action="([^"]+)"/i.exec(response.text);
-      if (form?.[1] && /name="email"/.test(response.text) && options.email) {
+      // prompt=select_account: the stand-in's chooser. The account `email` if it is the one
+      // offered, else "Use another account" and the email form.
+      const chooser = /name="account" value="([^"]+)"[^>]*>([^<]*)</.exec(response.text);
+      const another = /href="([^"]+)"[^>]*>Use another account/.exec(response.text);
+      if (chooser && options.email && chooser[2] !== options.email.trim().toLowerCase() && another?.[1]) {
+        url = new URL(another[1].replaceAll('&amp;', '&'), url).toString();
+        continue;
+      }
+      const fields: Record<string, string> =
+        chooser?.[1] && options.email ? { account: chooser[1] } : { email: options.email ?? '' };
+      if (form?.[1] && (chooser || /name="email"/.test(response.text)) && options.email) {
         const action = new URL(form[1].replaceAll('&amp;', '&'), url);
         const posted = performance.now();
-        const submitted = await this.fetchExternal(
-          'POST',
-          action,
-          new URLSearchParams({ email: options.email }),
-        );
+        const submitted = await this.fetchExternal('POST', action, new URLSearchParams(fields));
         hops.push({
           method: 'POST',
           url: action.toString(),

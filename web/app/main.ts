@@ -3,7 +3,7 @@
 // Tokens never reach this script: the session lives in HttpOnly cookies.
 import { browserSupportsWebAuthnAutofill } from '@simplewebauthn/browser';
 import { createAuthClient, ExpenserAuthError, type Passkey } from '../client/index.ts';
-import { messageFor } from './messages.ts';
+import { messageForError } from './messages.ts';
 
 const auth = createAuthClient();
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T | null;
@@ -15,7 +15,7 @@ function codeOf(error: unknown): string {
 function showError(error: unknown): void {
   const box = $('error');
   if (!box) return;
-  box.textContent = messageFor(codeOf(error));
+  box.textContent = messageForError(codeOf(error), error instanceof Error ? error.message : undefined);
   box.hidden = false;
   setStatus('');
 }
@@ -50,6 +50,9 @@ async function run(button: HTMLButtonElement | null, action: () => Promise<void>
 function safePath(value: string | null | undefined, fallback: string): string {
   return value && /^\/(?![/\\])[^\s\\]*$/.test(value) ? value : fallback;
 }
+
+/** sessionStorage key: a sign-out that went through the hosted UI's /logout. */
+const SIGNED_OUT_FLAG = 'expenser.signedOut';
 
 function signedIn(returnTo: string): void {
   document.body.dataset.signedIn = 'true';
@@ -109,6 +112,11 @@ function initLogin(): void {
     });
   });
 
+  if (sessionStorage.getItem(SIGNED_OUT_FLAG)) {
+    sessionStorage.removeItem(SIGNED_OUT_FLAG);
+    if (document.body.dataset.signedIn !== 'true') setStatus('Signed out.');
+  }
+
   if (document.body.dataset.signedIn !== 'true') {
     armAutofill();
     // Sent here from a protected page: an expired session may still refresh.
@@ -133,9 +141,9 @@ async function sensitive(button: HTMLButtonElement | null, change: () => Promise
     } catch (error) {
       if (codeOf(error) !== 'reauth_required') throw error;
       pending = change;
+      // The box says what to do and that the change then goes ahead: no second message.
       const box = $('reauth-box');
       if (box) box.hidden = false;
-      showError(error);
       $('reauth')?.focus();
     }
   });
@@ -145,7 +153,8 @@ function formatDate(iso: string | null): string {
   return iso ? new Date(iso).toLocaleDateString(undefined, { dateStyle: 'medium' }) : 'never';
 }
 
-function passkeyItem(passkey: Passkey, onlyOne: boolean): HTMLLIElement {
+/** `onlyOne`: the account's only passkey; `lastWay`: and no Google link either, so it cannot go. */
+function passkeyItem(passkey: Passkey, onlyOne: boolean, lastWay: boolean): HTMLLIElement {
   const li = document.createElement('li');
   li.className = 'passkey';
   li.dataset.passkeyId = passkey.id;
@@ -170,6 +179,8 @@ function passkeyItem(passkey: Passkey, onlyOne: boolean): HTMLLIElement {
   const deleteButton = button('Delete', 'delete');
   deleteButton.setAttribute('aria-label', `Delete ${passkey.nickname}`);
   if (onlyOne) deleteButton.setAttribute('aria-describedby', 'only-passkey-hint');
+  // The server refuses to delete the last way to sign in: say so up front, not after "Yes, delete".
+  if (lastWay) deleteButton.disabled = true;
   actions.append(renameButton, deleteButton);
 
   renameButton.addEventListener('click', () => {
@@ -248,7 +259,9 @@ async function renderPasskeys(): Promise<void> {
   const list = $<HTMLUListElement>('passkey-list');
   if (!list) return;
   const passkeys = await auth.passkeys.list();
-  const items = passkeys.map((p) => passkeyItem(p, passkeys.length === 1));
+  const googleLinked = list.dataset.googleLinked === 'true';
+  const lastWay = passkeys.length === 1 && !googleLinked;
+  const items = passkeys.map((p) => passkeyItem(p, passkeys.length === 1, lastWay));
   if (passkeys.length === 0) {
     const empty = document.createElement('li');
     empty.className = 'hint';
@@ -259,8 +272,9 @@ async function renderPasskeys(): Promise<void> {
     const hint = document.createElement('li');
     hint.id = 'only-passkey-hint';
     hint.className = 'hint';
-    hint.textContent =
-      'This is your only passkey. Add another so you can still sign in if you lose this device.';
+    hint.textContent = lastWay
+      ? 'This is your only way to sign in, so it cannot be deleted. Add another passkey or link Google first.'
+      : 'This is your only passkey. Add another so you can still sign in if you lose this device.';
     items.push(hint);
   }
   list.replaceChildren(...items);
@@ -301,13 +315,6 @@ function initAccount(): void {
     if (box) box.hidden = true;
     clearError();
   });
-
-  $('refresh')?.addEventListener('click', (event) => {
-    void run(event.currentTarget as HTMLButtonElement, async () => {
-      if (!(await auth.refresh())) throw new ExpenserAuthError('unauthenticated', 'Session ended.');
-      setStatus('Session refreshed.');
-    });
-  });
 }
 
 // ---- every signed-in page -----------------------------------------------
@@ -316,6 +323,9 @@ $('signout')?.addEventListener('click', (event) => {
   void run(event.currentTarget as HTMLButtonElement, async () => {
     const { redirectTo } = await auth.signOut();
     document.body.dataset.signedIn = 'false';
+    // A Google session ends at the hosted UI's /logout, which returns to the registered
+    // sign-out URL exactly (no query): the login page reads this flag instead.
+    if (redirectTo) sessionStorage.setItem(SIGNED_OUT_FLAG, '1');
     location.assign(redirectTo ?? '/login?signedOut=1');
   });
 });

@@ -22,6 +22,8 @@ const MESSAGES: Readonly<Record<string, string>> = {
   // Browser client
   network_error: 'The server could not be reached. Check your connection and try again.',
   passkey_cancelled: 'The passkey prompt was closed before it finished. Try again when you are ready.',
+  passkey_not_found:
+    'No passkey for this account was found on this device. Check the email, use the device that has your passkey, or continue with Google.',
   passkey_exists: 'This device already has a passkey for your account. Use another device or security key.',
   passkey_unsupported:
     'This browser cannot use passkeys. Try an up-to-date browser, or continue with Google.',
@@ -49,3 +51,39 @@ export function messageFor(code: string | null | undefined): string {
 
 /** Every code with its own message (for tests). */
 export const KNOWN_ERROR_CODES: readonly string[] = Object.keys(MESSAGES);
+
+/** What the form calls each field the API names in `Invalid field "<field>": …`. */
+const FIELD_LABELS: Readonly<Record<string, string>> = {
+  email: 'The email',
+  displayName: 'Your name',
+  nickname: 'The passkey name',
+};
+
+/** The API's reason (zod's English or the schema's own words) as plain words. */
+function reasonFor(reason: string): string | null {
+  const tooShort = /^Too small: expected string to have >=?(\d+) characters?/.exec(reason);
+  if (tooShort) return tooShort[1] === '1' ? 'cannot be empty or only spaces' : `is too short`;
+  const tooLong = /^Too big: expected string to have <=?(\d+) characters?/.exec(reason);
+  if (tooLong) return `can be at most ${tooLong[1]} characters`;
+  if (/^must be an email address/.test(reason))
+    return 'must be a complete email address, like name@example.com';
+  if (/^must not contain control characters/.test(reason)) return 'must not contain control characters';
+  return null;
+}
+
+/**
+ * The message for an error the API or client raised: for `invalid_request`
+ * whose server message names a field the form has (`Invalid field "email": …`),
+ * which field and why; otherwise `messageFor(code)`. Only known fields and
+ * known reasons are shown, so nothing the server says is echoed verbatim.
+ */
+export function messageForError(code: string | null | undefined, serverMessage?: string): string {
+  if (code === 'invalid_request' && serverMessage) {
+    const match = /^Invalid field "([A-Za-z.]+)": (.*)$/.exec(serverMessage);
+    const label = match?.[1] && Object.hasOwn(FIELD_LABELS, match[1]) ? FIELD_LABELS[match[1]] : undefined;
+    const reason = match?.[2] ? reasonFor(match[2]) : null;
+    if (label && reason) return `${label} ${reason}.`;
+    if (label) return `${label} is not valid. Check it and try again.`;
+  }
+  return messageFor(code);
+}

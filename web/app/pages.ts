@@ -102,8 +102,8 @@ export function loginPage(input: {
 export function expensesPage(user: PageUser): string {
   const total = DEMO_EXPENSES.reduce((sum, e) => sum + e.amountCents, 0);
   const rows = DEMO_EXPENSES.map(
-    (e) => `<tr><td>${escapeHtml(e.date)}</td><td>${escapeHtml(e.merchant)}</td>
-      <td>${escapeHtml(e.category)}</td><td class="num">${escapeHtml(formatAmount(e.amountCents))}</td></tr>`,
+    (e) => `<tr><td class="date">${escapeHtml(e.date)}</td><td>${escapeHtml(e.merchant)}</td>
+      <td class="category">${escapeHtml(e.category)}</td><td class="num">${escapeHtml(formatAmount(e.amountCents))}</td></tr>`,
   ).join('\n');
   const main = `
     <h1>Expenses</h1>
@@ -112,34 +112,36 @@ export function expensesPage(user: PageUser): string {
     <div class="card table-wrap">
       <table>
         <caption>November 2026 (sample data)</caption>
-        <thead><tr><th scope="col">Date</th><th scope="col">Merchant</th><th scope="col">Category</th><th scope="col" class="num">Amount</th></tr></thead>
+        <thead><tr><th scope="col">Date</th><th scope="col">Merchant</th><th scope="col" class="category">Category</th><th scope="col" class="num">Amount</th></tr></thead>
         <tbody>${rows}</tbody>
-        <tfoot><tr><th scope="row" colspan="3">Total</th><td class="num">${escapeHtml(formatAmount(total))}</td></tr></tfoot>
+        <tfoot><tr><th scope="row" colspan="2">Total</th><td class="category"></td><td class="num">${escapeHtml(formatAmount(total))}</td></tr></tfoot>
       </table>
     </div>`;
   return layout({ title: 'Expenses', page: 'expenses', user, main });
 }
 
-/** `/account`: passkeys (list, add, rename, delete), Google linking, session. */
+/** `/account`: the name given at sign-up, passkeys (list, add, rename, delete), Google linking. */
 export function accountPage(input: { user: PageUser; error: string | null }): string {
   const { user } = input;
-  const google = user.providers.includes('google')
+  const googleLinked = user.providers.includes('google');
+  const google = googleLinked
     ? '<p id="google-linked">Your Google account is linked. You can sign in with it.</p>'
     : `<p>Sign in with Google as well as with your passkeys.</p>
        <a id="link-google" class="button google" href="/auth/google?intent=link&amp;returnTo=/account">Link your Google account</a>`;
   const main = `
     <h1>Your account</h1>
+    ${user.name ? `<p id="me-name" class="account-name">${escapeHtml(user.name)}</p>` : ''}
     <p id="me">Signed in as <strong>${escapeHtml(user.email)}</strong></p>
     ${messages({ error: input.error })}
     <div id="reauth-box" class="card warn" hidden>
-      <p>For your security, confirm it is you before this change.</p>
+      <p id="reauth-text">For your security, confirm it is you with your passkey. Your change then goes ahead by itself.</p>
       <button id="reauth" type="button" class="primary">Confirm with your passkey</button>
       <button id="reauth-cancel" type="button">Cancel</button>
     </div>
     <section class="card" aria-labelledby="passkeys-heading">
       <h2 id="passkeys-heading">Passkeys</h2>
       <p class="hint">Passkeys let you sign in with your fingerprint, face or screen lock. Keep at least two.</p>
-      <ul id="passkey-list" class="passkeys" aria-busy="true"><li class="hint">Loading…</li></ul>
+      <ul id="passkey-list" class="passkeys" aria-busy="true" data-google-linked="${googleLinked}"><li class="hint">Loading…</li></ul>
       <form id="add-form">
         <label for="add-nickname">Name for the new passkey <span class="optional">(optional)</span></label>
         <input id="add-nickname" name="nickname" type="text" maxlength="64" autocomplete="off">
@@ -149,10 +151,6 @@ export function accountPage(input: { user: PageUser; error: string | null }): st
     <section class="card" aria-labelledby="google-heading">
       <h2 id="google-heading">Google</h2>
       ${google}
-    </section>
-    <section class="card" aria-labelledby="session-heading">
-      <h2 id="session-heading">Session</h2>
-      <button id="refresh" type="button">Refresh session</button>
     </section>`;
   return layout({ title: 'Account', page: 'account', user, main });
 }

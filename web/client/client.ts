@@ -60,6 +60,9 @@ export interface AuthClient {
   linkGoogleUrl(returnTo?: string): string;
 }
 
+/** The server's name for a sign-up passkey without a nickname. */
+const DEFAULT_NICKNAME = 'Passkey';
+
 /** A typed, framework-agnostic client of the expenser-auth HTTP API (shared/API.md). */
 export function createAuthClient(options: AuthClientOptions = {}): AuthClient {
   const baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
@@ -81,7 +84,7 @@ export function createAuthClient(options: AuthClientOptions = {}): AuthClient {
     try {
       return await startAuthentication({ optionsJSON, useBrowserAutofill });
     } catch (error) {
-      throw fromWebAuthnError(error);
+      throw fromWebAuthnError(error, { allowCredentials: (optionsJSON.allowCredentials?.length ?? 0) > 0 });
     }
   }
 
@@ -113,6 +116,24 @@ export function createAuthClient(options: AuthClientOptions = {}): AuthClient {
     return completeSignIn(await authenticate(options, autofill));
   }
 
+  /**
+   * Sign-up names the first passkey "Passkey" when no nickname was given; where the
+   * server knows the authenticator (its AAGUID), the passkey takes that name instead,
+   * as passkeys added later do. Best effort: the account exists either way.
+   */
+  async function nameAfterAuthenticator(credentialId: string): Promise<void> {
+    try {
+      const { passkeys } = await http.request<{ passkeys: Passkey[] }>('GET', '/passkeys');
+      const created = passkeys.find((p) => p.id === credentialId);
+      if (created?.authenticatorName && created.nickname === DEFAULT_NICKNAME) {
+        const path = `/passkeys/${encodeURIComponent(created.id)}`;
+        await http.request('PATCH', path, { nickname: created.authenticatorName.slice(0, 64) });
+      }
+    } catch {
+      // The generic name stays; the account page can rename it.
+    }
+  }
+
   function googleUrl(params: Record<string, string>): string {
     return `${baseUrl}/auth/google?${new URLSearchParams(params).toString()}`;
   }
@@ -132,6 +153,7 @@ export function createAuthClient(options: AuthClientOptions = {}): AuthClient {
         { credential, ...(nickname ? { nickname } : {}) },
         { retry: false },
       );
+      if (!nickname) await nameAfterAuthenticator(credential.id);
       return user;
     },
     signIn: (input = {}) => signIn(input.email?.trim() || undefined, false),

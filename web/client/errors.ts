@@ -7,6 +7,7 @@ export type ApiErrorCode = AuthErrorCode;
 export type ClientErrorCode =
   | 'network_error'
   | 'passkey_cancelled'
+  | 'passkey_not_found'
   | 'passkey_exists'
   | 'passkey_unsupported'
   | 'unexpected_response';
@@ -35,8 +36,16 @@ export class ExpenserAuthError extends Error {
   }
 }
 
-/** The error a failed WebAuthn call becomes (the browser's own message is kept as `cause`). */
-export function fromWebAuthnError(error: unknown): ExpenserAuthError {
+/**
+ * The error a failed WebAuthn call becomes (the browser's own message is kept as `cause`).
+ * `allowCredentials`: the request named the account's passkeys (username-first sign-in).
+ * Chromium then ends in `NotAllowedError` when the authenticator holds none of them, the
+ * same error as a closed prompt, so that case reads as "not found on this device".
+ */
+export function fromWebAuthnError(
+  error: unknown,
+  context: { allowCredentials?: boolean } = {},
+): ExpenserAuthError {
   const name = error instanceof Error ? error.name : '';
   const code = (error as { code?: string } | null)?.code;
   if (name === 'InvalidStateError' || code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED') {
@@ -55,6 +64,13 @@ export function fromWebAuthnError(error: unknown): ExpenserAuthError {
     return new ExpenserAuthError('passkey_unsupported', 'This browser cannot use passkeys.', {
       cause: error,
     });
+  }
+  if (context.allowCredentials && name === 'NotAllowedError') {
+    return new ExpenserAuthError(
+      'passkey_not_found',
+      'No passkey for this account was found on this device, or the prompt was closed.',
+      { cause: error },
+    );
   }
   return new ExpenserAuthError('passkey_cancelled', 'The passkey prompt was closed or timed out.', {
     cause: error,

@@ -62,7 +62,7 @@ export function createGoogleClient(settings: GoogleClientSettings) {
 
   return {
     /** Where to send the browser, and the checks to keep for the callback. */
-    async begin(redirectUri: string, scope: string) {
+    async begin(redirectUri: string, scope: string, options: { prompt?: string } = {}) {
       const state = oidc.randomState();
       const nonce = oidc.randomNonce();
       const codeVerifier = oidc.randomPKCECodeVerifier();
@@ -74,6 +74,7 @@ export function createGoogleClient(settings: GoogleClientSettings) {
         nonce,
         code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
         code_challenge_method: 'S256',
+        ...(options.prompt ? { prompt: options.prompt } : {}),
       });
       return { url, checks: { state, nonce, codeVerifier } };
     },

@@ -18,6 +18,18 @@ import type { StoredUser } from './user-pool.ts';
 /** Cognito's hosted-UI session cookie on its domain. */
 const SESSION_COOKIE = 'cognito';
 const CODE_CHALLENGE = /^[A-Za-z0-9\-._~]{43,128}$/;
+const PROMPT_VALUES = new Set(['login', 'none', 'consent', 'select_account']);
+
+/**
+ * The `prompt` to send on to the IdP (DG: authorization-endpoint, "prompt",
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/authorization-endpoint.html):
+ * Cognito passes the OIDC `prompt` values to the third-party IdP the user signs in
+ * with, except `none`, which only governs its own session. Unknown values are dropped.
+ */
+export function promptForIdp(prompt: string | null): string | undefined {
+  const values = (prompt ?? '').split(' ').filter((v) => PROMPT_VALUES.has(v) && v !== 'none');
+  return values.length > 0 ? [...new Set(values)].join(' ') : undefined;
+}
 
 export interface HostedUiOptions {
   ctx: EmulatorContext;
@@ -128,9 +140,11 @@ export function createHostedUi({ ctx, settings, baseUrl, afterMutation }: Hosted
     if (!google) return fail('invalid_request', 'No identity provider is configured.');
     pruneHostedUiState(state, ctx.clock());
     try {
+      const prompt = promptForIdp(q.get('prompt'));
       const { url: googleUrl, checks } = await google.begin(
         `${baseUrl()}/oauth2/idpresponse`,
         ['openid', 'email', 'profile'].join(' '),
+        prompt ? { prompt } : {},
       );
       state.pending.set(checks.state, {
         ...grant,

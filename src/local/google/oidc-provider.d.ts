@@ -7,6 +7,19 @@ declare module 'oidc-provider' {
     uid: string;
     prompt: { name: string; reasons: string[] };
     params: Record<string, unknown>;
+    /** The browser's session at the provider, when there is one. */
+    session?: { accountId?: string; cookie?: string };
+  }
+  export namespace interactionPolicy {
+    class Prompt {
+      constructor(init: { name: string; requestable?: boolean }, ...checks: unknown[]);
+      readonly name: string;
+    }
+    type Policy = Prompt[] & {
+      add(prompt: Prompt, index?: number): void;
+      get(name: string): Prompt | undefined;
+    };
+    function base(): Policy;
   }
 
   export interface GrantInstance {

@@ -1,3 +1,5 @@
+import { googleSubFor } from './google-account.ts';
+
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
@@ -7,12 +9,46 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.char
 export function signInPage({
   action,
   clientId,
+  email,
   error,
 }: {
   action: string;
   clientId: string;
+  /** What was typed, kept after a refusal. */
+  email?: string;
   error?: string;
 }): string {
+  return page(`<h1>Sign in with "Google" (local)</h1>
+<p>Requested by client <code>${escapeHtml(clientId)}</code>.</p>
+${error ? `<p class="error" role="alert" id="email-error">${escapeHtml(error)}</p>` : ''}
+<form method="post" action="${escapeHtml(action)}">
+<label for="email">Email</label>
+<input id="email" name="email" type="email" autocomplete="email" required autofocus${email ? ` value="${escapeHtml(email)}"` : ''}${error ? ' aria-invalid="true" aria-describedby="email-error"' : ''}>
+<button type="submit">Continue</button>
+</form>`);
+}
+
+/** `prompt=select_account` with an account signed in: pick it, or use another one. */
+export function accountChooserPage({
+  action,
+  clientId,
+  email,
+  anotherHref,
+}: {
+  action: string;
+  clientId: string;
+  email: string;
+  anotherHref: string;
+}): string {
+  return page(`<h1>Choose an account</h1>
+<p>to continue to client <code>${escapeHtml(clientId)}</code>.</p>
+<form method="post" action="${escapeHtml(action)}">
+<button type="submit" name="account" value="${escapeHtml(googleSubFor(email))}" id="choose-account">${escapeHtml(email)}</button>
+</form>
+<p><a id="use-another-account" href="${escapeHtml(anotherHref)}">Use another account</a></p>`);
+}
+
+function page(body: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -29,14 +65,7 @@ input, button { padding: .5rem; box-sizing: border-box; }
 </head>
 <body>
 <p class="banner" role="note">LOCAL STAND-IN for Google — this is not Google. Any email signs in as that Google user, with no password.</p>
-<h1>Sign in with "Google" (local)</h1>
-<p>Requested by client <code>${escapeHtml(clientId)}</code>.</p>
-${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
-<form method="post" action="${escapeHtml(action)}">
-<label for="email">Email</label>
-<input id="email" name="email" type="email" autocomplete="email" required autofocus>
-<button type="submit">Continue</button>
-</form>
+${body}
 </body>
 </html>`;
 }

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
-import Provider, { type OidcContext } from 'oidc-provider';
+import Provider, { type OidcContext, interactionPolicy as oidcInteractionPolicy } from 'oidc-provider';
 import { googleClaimsFor, googleSubFor } from './google-account.ts';
 import { type AdapterStorage, createAdapterFactory } from './memory-adapter.ts';
-import { errorPage, signInPage } from './sign-in-page.ts';
+import { accountChooserPage, errorPage, signInPage } from './sign-in-page.ts';
 
 export interface GoogleStandInClient {
   client_id: string;
@@ -36,7 +36,9 @@ export interface GoogleStandIn {
 }
 
 const INTERACTION_PATH = /^\/interaction\/([\w-]+)$/;
-const EMAIL_PATTERN = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
+/** A local part, `@`, and a domain of dot-separated DNS labels with a top-level one (so not "x@y"). */
+const EMAIL_PATTERN =
+  /^[^\s@"(),:;<>[\\\]]{1,64}@(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
 const MAX_FORM_BYTES = 16 * 1024;
 
 function checkClient(client: GoogleStandInClient): void {
@@ -52,6 +54,17 @@ function checkClient(client: GoogleStandInClient): void {
       'Google stand-in client must be {client_id, client_secret, redirect_uris: [at least one]}',
     );
   }
+}
+
+/**
+ * oidc-provider's login and consent prompts, plus Google's `select_account`
+ * (OIDC Core §3.1.2.1), which oidc-provider does not define: requested, it
+ * shows the account chooser even when a session would sign in silently.
+ */
+function interactionPolicy() {
+  const policy = oidcInteractionPolicy.base();
+  policy.add(new oidcInteractionPolicy.Prompt({ name: 'select_account', requestable: true }), 1);
+  return policy;
 }
 
 /** A confidential web client: code flow only, client_secret_basic (Google's default). */
@@ -158,7 +171,10 @@ export async function startGoogleStandIn(options: GoogleStandInOptions): Promise
       Grant: 3600,
     },
     clientBasedCORS: () => false,
-    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
+    interactions: {
+      policy: interactionPolicy(),
+      url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}`,
+    },
     async findAccount(_ctx: unknown, sub: string) {
       const email = accounts.get(sub);
       if (!email) return undefined;
@@ -193,25 +209,73 @@ export async function startGoogleStandIn(options: GoogleStandInOptions): Promise
   provider.on('error', (error: unknown) => report(undefined, error));
   const oidc = provider.callback();
 
+  /**
+   * "Use another account" switches the browser's account in place, as Google does.
+   * oidc-provider would first end the old session through an auto-submitting logout
+   * form (and an end-session endpoint Google does not have); dropping the old session
+   * record, and the interaction's tie to it, starts a fresh one instead.
+   */
+  function forgetSession(interactionUid: string, sessionId: string | undefined): void {
+    if (sessionId) storage.delete(`Session:${sessionId}`);
+    const session = storage.get(`Interaction:${interactionUid}`)?.payload.session;
+    if (session && typeof session === 'object') delete (session as { uid?: unknown }).uid;
+  }
+
   async function interaction(uid: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const details = await provider.interactionDetails(req, res);
     if (details.uid !== uid) return sendHtml(res, 400, errorPage('Bad request', 'Interaction mismatch.'));
     const clientId = String(details.params.client_id ?? '');
     const action = `/interaction/${details.uid}`;
-    if (req.method === 'GET') return sendHtml(res, 200, signInPage({ action, clientId }));
+    // prompt=select_account with a signed-in account: Google's chooser ("Choose an account"),
+    // which also offers "Use another account"; without a session it is the email form.
+    const current = details.session?.accountId;
+    const currentEmail = current ? accounts.get(current) : undefined;
+    const choosing = details.prompt.name === 'select_account' && currentEmail !== undefined;
+    const finish = (accountId: string) =>
+      provider.interactionFinished(
+        req,
+        res,
+        { login: { accountId }, select_account: {} },
+        { mergeWithLastSubmission: false },
+      );
+    if (req.method === 'GET') {
+      const another = new URL(req.url ?? '/', 'http://localhost').searchParams.has('another');
+      if (choosing && !another) {
+        return sendHtml(
+          res,
+          200,
+          accountChooserPage({ action, clientId, email: currentEmail, anotherHref: `${action}?another=1` }),
+        );
+      }
+      return sendHtml(res, 200, signInPage({ action, clientId }));
+    }
     if (req.method !== 'POST') return sendHtml(res, 405, errorPage('Method not allowed', 'Use GET or POST.'));
-    const email = (await readForm(req)).get('email')?.trim().toLowerCase() ?? '';
+    const form = await readForm(req);
+    const chosen = form.get('account');
+    if (chosen !== null) {
+      // Only the account signed in here can be picked without typing an email.
+      if (!current || chosen !== current) {
+        return sendHtml(res, 400, errorPage('Bad request', 'That account is not signed in here.'));
+      }
+      return finish(current);
+    }
+    const email = form.get('email')?.trim().toLowerCase() ?? '';
     if (!EMAIL_PATTERN.test(email)) {
-      return sendHtml(res, 400, signInPage({ action, clientId, error: 'Enter an email address.' }));
+      return sendHtml(
+        res,
+        400,
+        signInPage({
+          action,
+          clientId,
+          email,
+          error: 'Enter a complete email address, like name@example.com.',
+        }),
+      );
     }
     const sub = googleSubFor(email);
     accounts.set(sub, email);
-    await provider.interactionFinished(
-      req,
-      res,
-      { login: { accountId: sub } },
-      { mergeWithLastSubmission: false },
-    );
+    if (current && current !== sub) forgetSession(details.uid, details.session?.cookie);
+    await finish(sub);
   }
 
   listener = (req, res) => {
