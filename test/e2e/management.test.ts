@@ -139,10 +139,13 @@ test('manage passkeys with two authenticators, step-up, autofill, and screenshot
 
   await page.goto(`${stack.url}/account`);
   await waitForCount(page, 1);
-  assert.equal(
-    await page.getAttribute('a#link-google', 'href'),
-    '/auth/google?intent=link&returnTo=/account',
-  );
+  // Linking Google is a POST (CSRF, step-up), started by a button, no longer a link.
+  assert.equal(await page.locator('button#link-google').count(), 1);
+  // Where you are signed in: this browser, without a "Sign out" of its own.
+  await page.waitForSelector('#session-list[aria-busy="false"]');
+  assert.equal(await page.locator('#session-list li.session').count(), 1);
+  assert.match((await page.locator('#session-list .session-device').textContent()) ?? '', /This device$/);
+  assert.equal(await page.locator('#session-list [data-action="end-session"]').count(), 0);
 
   // The name asked for at sign-up is shown; no developer-only refresh button.
   assert.equal(await page.locator('#me-name').textContent(), 'Ada Lovelace');
@@ -270,6 +273,24 @@ test('manage passkeys with two authenticators, step-up, autofill, and screenshot
     beforeAutofill + 1,
     'signed in through autofill',
   );
+
+  // Another session of the user (an API client) is listed and signed out from the page;
+  // "Sign out everywhere" ends this one too.
+  const elsewhere = new TestBrowser(stack);
+  await elsewhere.primeCsrf();
+  await page.goto(`${stack.url}/account`);
+  await page.waitForSelector('#session-list[aria-busy="false"]');
+  const cookies = await context.cookies();
+  for (const cookie of cookies) elsewhere.cookies.set(cookie.name, cookie.value);
+  const moreSessions = await page.evaluate(async () => {
+    const csrf = document.cookie.replace(/(?:^|.*;\s*)csrf=([^;]*).*$/, '$1');
+    const response = await fetch('/auth/sessions', { headers: { 'X-CSRF-Token': csrf } });
+    return ((await response.json()) as { sessions: unknown[] }).sessions.length;
+  });
+  assert.equal(moreSessions, 1);
+  await page.click('#signout-everywhere');
+  await page.waitForURL('**/login?signedOut=1');
+  assert.equal((await elsewhere.get('/auth/me')).status, 401, 'a copy of the cookies ended too');
   await context.close();
 });
 

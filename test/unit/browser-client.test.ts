@@ -102,9 +102,5 @@ describe('browser client (web/client)', () => {
       auth.googleSignInUrl('/expenses'),
       'https://api.example.com/auth/google?returnTo=%2Fexpenses',
     );
-    assert.equal(
-      auth.linkGoogleUrl('/account'),
-      'https://api.example.com/auth/google?intent=link&returnTo=%2Faccount',
-    );
   });
 });

@@ -2,7 +2,7 @@
 // sign-up, sign-out, and passkey management, all through the browser client.
 // Tokens never reach this script: the session lives in HttpOnly cookies.
 import { browserSupportsWebAuthnAutofill } from '@simplewebauthn/browser';
-import { createAuthClient, ExpenserAuthError, type Passkey } from '../client/index.ts';
+import { createAuthClient, ExpenserAuthError, type Passkey, type SessionListItem } from '../client/index.ts';
 import { messageForError } from './messages.ts';
 
 const auth = createAuthClient();
@@ -282,9 +282,67 @@ async function renderPasskeys(): Promise<void> {
   list.dataset.count = String(passkeys.length);
 }
 
+function sessionItem(session: SessionListItem): HTMLLIElement {
+  const li = document.createElement('li');
+  li.className = 'session';
+  li.dataset.sessionId = session.id;
+  const title = document.createElement('p');
+  title.className = 'session-device';
+  title.textContent = session.current ? `${session.device} · This device` : session.device;
+  const meta = document.createElement('p');
+  meta.className = 'hint';
+  const how =
+    session.authMethod === 'google' ? 'Google' : session.authMethod === 'recovery' ? 'recovery' : 'passkey';
+  meta.textContent = `Signed in with ${how} ${formatDate(session.createdAt)} · last active ${formatDate(session.lastSeenAt)}`;
+  li.append(title, meta);
+  if (!session.current) {
+    const end = button('Sign out', 'end-session');
+    end.setAttribute('aria-label', `Sign out ${session.device}`);
+    end.addEventListener('click', () => {
+      void run(end, async () => {
+        await auth.sessions.end(session.id);
+        await renderSessions();
+        setStatus(`Signed out ${session.device}.`);
+      });
+    });
+    li.append(end);
+  }
+  return li;
+}
+
+async function renderSessions(): Promise<void> {
+  const list = $<HTMLUListElement>('session-list');
+  if (!list) return;
+  const sessions = await auth.sessions.list();
+  list.replaceChildren(...sessions.map(sessionItem));
+  list.setAttribute('aria-busy', 'false');
+  list.dataset.count = String(sessions.length);
+}
+
 function initAccount(): void {
   myEmail = document.querySelector('#me strong')?.textContent ?? '';
   void renderPasskeys().catch(showError);
+  void renderSessions().catch(showError);
+
+  $('link-google')?.addEventListener('click', (event) => {
+    void sensitive(event.currentTarget as HTMLButtonElement, async () => {
+      location.assign(await auth.google.link());
+    });
+  });
+  $('unlink-google')?.addEventListener('click', (event) => {
+    void sensitive(event.currentTarget as HTMLButtonElement, async () => {
+      await auth.google.unlink();
+      location.assign('/account?unlinked=1');
+    });
+  });
+  $('signout-everywhere')?.addEventListener('click', (event) => {
+    void run(event.currentTarget as HTMLButtonElement, async () => {
+      const { redirectTo } = await auth.signOut({ everywhere: true });
+      document.body.dataset.signedIn = 'false';
+      if (redirectTo) sessionStorage.setItem(SIGNED_OUT_FLAG, '1');
+      location.assign(redirectTo ?? '/login?signedOut=1');
+    });
+  });
 
   $<HTMLFormElement>('add-form')?.addEventListener('submit', (event) => {
     event.preventDefault();

@@ -9,6 +9,7 @@ export interface PageUser {
   email: string;
   name?: string;
   providers: string[];
+  google?: { email: string };
 }
 
 export function escapeHtml(value: string): string {
@@ -125,9 +126,10 @@ export function accountPage(input: { user: PageUser; error: string | null }): st
   const { user } = input;
   const googleLinked = user.providers.includes('google');
   const google = googleLinked
-    ? '<p id="google-linked">Your Google account is linked. You can sign in with it.</p>'
+    ? `<p id="google-linked">Linked to <strong>${escapeHtml(user.google?.email ?? 'your Google account')}</strong>. You can sign in with it.</p>
+       <button id="unlink-google" type="button">Unlink Google</button>`
     : `<p>Sign in with Google as well as with your passkeys.</p>
-       <a id="link-google" class="button google" href="/auth/google?intent=link&amp;returnTo=/account">Link your Google account</a>`;
+       <button id="link-google" type="button" class="google">Link your Google account</button>`;
   const main = `
     <h1>Your account</h1>
     ${user.name ? `<p id="me-name" class="account-name">${escapeHtml(user.name)}</p>` : ''}
@@ -151,6 +153,11 @@ export function accountPage(input: { user: PageUser; error: string | null }): st
     <section class="card" aria-labelledby="google-heading">
       <h2 id="google-heading">Google</h2>
       ${google}
+    </section>
+    <section class="card" aria-labelledby="sessions-heading">
+      <h2 id="sessions-heading">Where you are signed in</h2>
+      <ul id="session-list" class="sessions" aria-busy="true"><li class="hint">Loading…</li></ul>
+      <button id="signout-everywhere" type="button" class="danger">Sign out everywhere</button>
     </section>`;
   return layout({ title: 'Account', page: 'account', user, main });
 }

@@ -13,7 +13,7 @@ import {
   signalCurrentUserDetails,
   signalUnknownCredential,
 } from './signals.ts';
-import type { Me, Passkey, User } from './types.ts';
+import type { Me, Passkey, SessionListItem, User } from './types.ts';
 
 export interface AuthClientOptions {
   /** Origin of the API; '' (default) when it is served from this origin under `/auth`. */
@@ -41,8 +41,11 @@ export interface AuthClient {
    * then rejects with `passkey_cancelled`.
    */
   signInWithAutofill(): Promise<User>;
-  /** Ends the session; `redirectTo` (Google sessions) is where to send the browser next. */
-  signOut(): Promise<{ redirectTo: string | null }>;
+  /**
+   * Ends the session (with `everywhere`, every session of the user);
+   * `redirectTo` (Google sessions) is where to send the browser next.
+   */
+  signOut(input?: { everywhere?: boolean }): Promise<{ redirectTo: string | null }>;
   /** The signed-in user, or null; refreshes an expired session once transparently. */
   me(): Promise<Me | null>;
   refresh(): Promise<boolean>;
@@ -56,14 +59,23 @@ export interface AuthClient {
   updateUserDetails(user: Pick<User, 'id' | 'email' | 'name'>): Promise<boolean>;
   /** `/auth/google?returnTo=…`: where a "Continue with Google" link points. */
   googleSignInUrl(returnTo?: string): string;
-  /** `/auth/google?intent=link&returnTo=…`: links Google to the signed-in account (needs a recent sign-in). */
-  linkGoogleUrl(returnTo?: string): string;
+  /** The user's sessions (this browser's is `current`), and ending one of them. */
+  sessions: {
+    list(): Promise<SessionListItem[]>;
+    end(id: string): Promise<void>;
+  };
+  google: {
+    /** `POST /auth/google/link` (needs a step-up): the hosted-UI URL to send the browser to. */
+    link(): Promise<string>;
+    /** `DELETE /auth/google` (needs a step-up); every other session of the user ends. */
+    unlink(): Promise<void>;
+  };
 }
 
 /** The server's name for a sign-up passkey without a nickname. */
 const DEFAULT_NICKNAME = 'Passkey';
 
-/** A typed, framework-agnostic client of the expenser-auth HTTP API (shared/API.md). */
+/** A typed, framework-agnostic client of the expenser-auth HTTP API (docs/api.md). */
 export function createAuthClient(options: AuthClientOptions = {}): AuthClient {
   const baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
   const rpId = options.rpId ?? globalThis.location?.hostname ?? '';
@@ -158,9 +170,10 @@ export function createAuthClient(options: AuthClientOptions = {}): AuthClient {
     },
     signIn: (input = {}) => signIn(input.email?.trim() || undefined, false),
     signInWithAutofill: () => signIn(undefined, true),
-    async signOut() {
+    async signOut(input = {}) {
       WebAuthnAbortService.cancelCeremony();
-      const { redirectTo } = await http.request<{ redirectTo: string | null }>('POST', '/logout', undefined, {
+      const body = input.everywhere ? { everywhere: true } : undefined;
+      const { redirectTo } = await http.request<{ redirectTo: string | null }>('POST', '/logout', body, {
         retry: false,
       });
       return { redirectTo };
@@ -210,6 +223,21 @@ export function createAuthClient(options: AuthClientOptions = {}): AuthClient {
     },
     updateUserDetails: (user) => signalCurrentUserDetails(rpId, user),
     googleSignInUrl: (returnTo = '/') => googleUrl({ returnTo }),
-    linkGoogleUrl: (returnTo = '/') => googleUrl({ intent: 'link', returnTo }),
+    sessions: {
+      async list() {
+        return (await http.request<{ sessions: SessionListItem[] }>('GET', '/sessions')).sessions;
+      },
+      async end(id) {
+        await http.request<void>('DELETE', `/sessions/${encodeURIComponent(id)}`);
+      },
+    },
+    google: {
+      async link() {
+        return (await http.request<{ redirectTo: string }>('POST', '/google/link')).redirectTo;
+      },
+      async unlink() {
+        await http.request<void>('DELETE', '/google');
+      },
+    },
   };
 }

@@ -13,4 +13,4 @@ export {
   signalCurrentUserDetails,
   signalUnknownCredential,
 } from './signals.ts';
-export type { Me, Passkey, SessionInfo, User } from './types.ts';
+export type { Me, Passkey, SessionInfo, SessionListItem, User } from './types.ts';

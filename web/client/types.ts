@@ -1,4 +1,4 @@
-/** The `User` of shared/API.md. */
+/** The `User` of the HTTP API (docs/api.md). */
 export interface User {
   id: string;
   email: string;
@@ -6,13 +6,29 @@ export interface User {
   name?: string;
   picture?: string;
   providers: ('passkey' | 'google')[];
+  /** The linked Google account. */
+  google?: { email: string };
 }
 
 export interface SessionInfo {
-  authMethod: 'passkey' | 'google';
-  /** ISO 8601: the last real sign-in; adding or deleting a passkey needs it within 5 minutes. */
+  id: string;
+  authMethod: 'passkey' | 'google' | 'recovery';
+  /** ISO 8601: the sign-in that started this session. */
   authTime: string;
+  /** ISO 8601: when the session cookie expires (≤ 10 minutes); the client renews it transparently. */
   expiresAt: string;
+}
+
+/** One session of the user as `GET /auth/sessions` lists it. */
+export interface SessionListItem {
+  id: string;
+  createdAt: string;
+  lastSeenAt: string;
+  authMethod: 'passkey' | 'google' | 'recovery';
+  /** e.g. "Chrome on macOS". */
+  device: string;
+  /** This browser's session. */
+  current: boolean;
 }
 
 export interface Me {
