@@ -276,6 +276,7 @@ export class ExpenserAuthStack extends Stack {
         actions: [
           'cognito-idp:AdminCreateUser',
           'cognito-idp:AdminDeleteUser',
+          'cognito-idp:AdminDisableProviderForUser',
           'cognito-idp:AdminGetUser',
           'cognito-idp:AdminInitiateAuth',
           'cognito-idp:AdminLinkProviderForUser',

@@ -278,6 +278,7 @@ describe('CDK stack', () => {
     assert.deepEqual([...api.keys()].sort(), [
       'cognito-idp:AdminCreateUser',
       'cognito-idp:AdminDeleteUser',
+      'cognito-idp:AdminDisableProviderForUser',
       'cognito-idp:AdminGetUser',
       'cognito-idp:AdminInitiateAuth',
       'cognito-idp:AdminLinkProviderForUser',
@@ -292,6 +293,7 @@ describe('CDK stack', () => {
       'secretsmanager:GetSecretValue',
     ]);
     assert.equal(api.get('cognito-idp:AdminInitiateAuth'), JSON.stringify(pool));
+    assert.equal(api.get('cognito-idp:AdminDisableProviderForUser'), JSON.stringify(pool));
     assert.equal(api.get('dynamodb:PutItem'), JSON.stringify(table));
     assert.equal(
       api.get('dynamodb:Query'),
