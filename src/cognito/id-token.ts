@@ -1,14 +1,30 @@
 import { JwtVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import {
+  GOOGLE_EMAIL_ATTRIBUTE,
+  GOOGLE_NAME_ATTRIBUTE,
+  GOOGLE_PICTURE_ATTRIBUTE,
+} from './google-attributes.ts';
 
 /** The ID-token claims expenser-auth reads. */
 export interface IdTokenClaims {
   sub: string;
   username: string;
+  /** The service's own email (standard `email`); '' for a Google-only account, which has none. */
   email: string;
+  /** Standard `email_verified`. */
   emailVerified: boolean;
+  /** Standard `name`, else Google's (`custom:google_name`) for an account that has none of its own. */
   name?: string;
+  /** Standard `picture`, else Google's (`custom:google_picture`). */
   picture?: string;
+  /**
+   * Google's email (`custom:google_email`, rewritten by Cognito at every Google
+   * sign-in), present only while the user lists a Google identity: mapped
+   * attributes stay behind after an unlink. Display data — a user can write
+   * it with their own access token — never a basis for access decisions.
+   */
+  googleEmail?: string;
   authTime: number;
   exp: number;
   identities: { providerName: string; userId: string }[];
@@ -52,20 +68,26 @@ export function createIdTokenVerifier(options: {
   );
   return async (idToken) => {
     const p = (await verifier.verify(idToken)) as Record<string, unknown>;
-    const identities = Array.isArray(p.identities) ? p.identities : [];
+    const list = Array.isArray(p.identities) ? p.identities : [];
+    const identities = list.map((i: { providerName?: unknown; userId?: unknown }) => ({
+      providerName: String(i.providerName ?? ''),
+      userId: String(i.userId ?? ''),
+    }));
+    const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+    const googleEmail = identities.some((i) => i.providerName === 'Google')
+      ? text(p[GOOGLE_EMAIL_ATTRIBUTE])
+      : undefined;
     return {
       sub: String(p.sub),
       username: String(p['cognito:username'] ?? p.sub),
       email: typeof p.email === 'string' ? p.email : '',
       emailVerified: p.email_verified === true || p.email_verified === 'true',
-      name: typeof p.name === 'string' ? p.name : undefined,
-      picture: typeof p.picture === 'string' ? p.picture : undefined,
+      name: text(p.name) ?? text(p[GOOGLE_NAME_ATTRIBUTE]),
+      picture: text(p.picture) ?? text(p[GOOGLE_PICTURE_ATTRIBUTE]),
       authTime: Number(p.auth_time ?? p.iat),
       exp: Number(p.exp),
-      identities: identities.map((i: { providerName?: unknown; userId?: unknown }) => ({
-        providerName: String(i.providerName ?? ''),
-        userId: String(i.userId ?? ''),
-      })),
+      identities,
+      ...(googleEmail !== undefined ? { googleEmail } : {}),
       ...(typeof p.nonce === 'string' ? { nonce: p.nonce } : {}),
     };
   };

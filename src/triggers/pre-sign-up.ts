@@ -1,5 +1,11 @@
 import type { CognitoAdapter, CognitoUser } from '../cognito/types.ts';
-import { decideExternalSignUp, googleSubOf, PRE_SIGN_UP_MARKERS, pendingLinkId } from '../oauth/linking.ts';
+import {
+  decideExternalSignUp,
+  googleEmailOf,
+  googleSubOf,
+  PRE_SIGN_UP_MARKERS,
+  pendingLinkId,
+} from '../oauth/linking.ts';
 import type { Store } from '../store/types.ts';
 import type { PreSignUpEvent } from './types.ts';
 
@@ -42,8 +48,10 @@ const CONFIRM = { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhon
  * the API (AdminCreateUser, after a verified passkey registration): public
  * self-service SignUp is refused.
  *
- * `PreSignUp_ExternalProvider` (a Google identity's first sign-in) applies
- * `decideExternalSignUp`: with no account of that email the federated user is
+ * `PreSignUp_ExternalProvider` (a Google identity's first sign-in) reads
+ * Google's email and verified flag from `custom:google_email` and
+ * `custom:google_verified` (the IdP's attribute mapping) and applies
+ * `decideExternalSignUp` against native accounts whose (standard) email matches: with no account of that email the federated user is
  * created; a verified-email account is linked — Cognito cannot finish the
  * sign-in that triggered a link ("Already found an entry for username",
  * amplify-flutter#1716), so the trigger links and then refuses with a marker
@@ -60,7 +68,9 @@ export function createPreSignUpHandler(deps: PreSignUpDeps) {
     }
     if (event.triggerSource === 'PreSignUp_ExternalProvider') {
       const googleSub = googleSubOf(event.userName);
-      const email = (event.request.userAttributes.email ?? '').trim().toLowerCase();
+      // Google's email and verified flag arrive in custom attributes (src/cognito/google-attributes.ts).
+      const google = googleEmailOf(event.request.userAttributes);
+      const email = google.email;
       if (googleSub && email) {
         const candidates = (await deps.findUsersByEmail(email)).filter(
           (user) => user.username.toLowerCase() !== event.userName.toLowerCase(),
@@ -75,7 +85,7 @@ export function createPreSignUpHandler(deps: PreSignUpDeps) {
         );
         const only = natives.length === 1 ? natives[0] : undefined;
         const decision = decideExternalSignUp({
-          googleEmailVerified: event.request.userAttributes.email_verified === 'true',
+          googleEmailVerified: google.emailVerified,
           candidates: candidateViews,
           pendingLink: only ? await deps.consumePendingLink(only.username) : false,
         });

@@ -8,6 +8,7 @@ import {
   UnlinkRejectedError,
   UserExistsError,
 } from '../../src/cognito/errors.ts';
+import { createIdTokenVerifier } from '../../src/cognito/id-token.ts';
 import type { CognitoAdapter } from '../../src/cognito/types.ts';
 import { googleSubFor } from '../../src/local/google/index.ts';
 import {
@@ -113,13 +114,55 @@ describe('createCognitoAdapter: linking and unlinking Google against the emulato
   });
   after(() => pool.close());
 
-  async function usernameAfterGoogle(email: string): Promise<unknown> {
+  async function idTokenAfterGoogle(email: string): Promise<string> {
     const { verifier, challenge } = pkcePair();
     const { callback } = await signInWithGoogle(pool, email, { challenge });
     const res = await redeemCode(pool, callback.searchParams.get('code') ?? '', verifier);
     assert.equal(res.status, 200);
-    return decodeJwt(((await res.json()) as { id_token: string }).id_token)['cognito:username'];
+    return ((await res.json()) as { id_token: string }).id_token;
   }
+  async function usernameAfterGoogle(email: string): Promise<unknown> {
+    return decodeJwt(await idTokenAfterGoogle(email))['cognito:username'];
+  }
+
+  test("DG: amazon-cognito-user-pools-using-the-id-token — IdTokenClaims: email is the service's own, googleEmail is Google's while Google is linked", async () => {
+    const verify = createIdTokenVerifier({
+      issuer: pool.emulator.issuer,
+      jwksUri: pool.emulator.jwksUri,
+      clientId: POOL.clientId,
+    });
+    // A Google-only account: no standard email; Google's email, name and picture from custom attributes.
+    const only = await verify(await idTokenAfterGoogle('kim.only@example.com'));
+    assert.equal(only.email, '');
+    assert.equal(only.emailVerified, false);
+    assert.equal(only.googleEmail, 'kim.only@example.com');
+    assert.equal(only.name, 'Kim Only');
+    assert.match(only.picture ?? '', /^https:\/\//);
+
+    // A passkey account with Google linked keeps its own email and name.
+    await cognito.createUser({
+      username: 'lee',
+      email: 'lee@example.com',
+      emailVerified: false,
+      name: 'Lee P',
+    });
+    const googleSub = googleSubFor('lee.google@example.com');
+    await cognito.linkGoogle('lee', googleSub);
+    const linked = await verify(await idTokenAfterGoogle('lee.google@example.com'));
+    assert.equal(linked.username, 'lee');
+    assert.equal(linked.email, 'lee@example.com');
+    assert.equal(linked.name, 'Lee P');
+    assert.equal(linked.googleEmail, 'lee.google@example.com');
+
+    // After the unlink, the mapped attribute is still stored but the claim is gone.
+    await cognito.unlinkGoogle('lee', googleSub);
+    assert.equal((await cognito.getUser('lee'))?.attributes['custom:google_email'], 'lee.google@example.com');
+    const unlinked = await verify(
+      (await cognito.signInWithCustomChallenge({ username: 'lee', answer: 'right' })).idToken,
+    );
+    assert.equal(unlinked.googleEmail, undefined);
+    assert.deepEqual(unlinked.identities, []);
+  });
 
   test('API: AdminLinkProviderForUser / AdminDisableProviderForUser — unlinkGoogle removes the link; the identity then becomes a new user', async () => {
     await cognito.createUser({ username: 'gina', email: 'gina@example.com', emailVerified: false });

@@ -15,7 +15,8 @@ function externalEvent(email: string, emailVerified = 'true'): PreSignUpEvent {
     userPoolId: 'us-east-1_TestPool1',
     userName: 'Google_1029384756',
     callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: 'client' },
-    request: { userAttributes: { email, email_verified: emailVerified } },
+    // What Cognito passes once Google is mapped to custom attributes (src/cognito/google-attributes.ts).
+    request: { userAttributes: { 'custom:google_email': email, 'custom:google_verified': emailVerified } },
     response: {},
   };
 }
@@ -61,6 +62,26 @@ async function refusal(promise: Promise<unknown>) {
 }
 
 describe('PreSignUp linking policy', () => {
+  test("Google's email is read from custom:google_email; a standard email in the event is ignored", async () => {
+    const { deps, calls } = fakes([user('verified-user', true)]);
+    const event = externalEvent('ada@example.com');
+    event.request.userAttributes = { email: 'ada@example.com', email_verified: 'true' };
+    const out = await createPreSignUpHandler(deps)(event);
+    assert.equal(out.response.autoConfirmUser, false);
+    assert.deepEqual(calls.lookups, [], 'no Google email, no lookup and no link');
+    assert.deepEqual(calls.links, []);
+
+    const unverified = fakes([user('verified-user', true)]);
+    const event2 = externalEvent('ada@example.com', 'false');
+    event2.request.userAttributes.email_verified = 'true';
+    assert.equal(
+      await refusal(createPreSignUpHandler(unverified.deps)(event2)),
+      'account_exists',
+      'only custom:google_verified says whether Google verified it',
+    );
+    assert.deepEqual(unverified.calls.links, []);
+  });
+
   test('a new email: the federated user is created', async () => {
     const { deps, calls } = fakes([]);
     const out = await createPreSignUpHandler(deps)(externalEvent(' Ada@Example.com '));
