@@ -2,6 +2,7 @@ import { JwtVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import {
   GOOGLE_EMAIL_ATTRIBUTE,
+  GOOGLE_EMAIL_VERIFIED_ATTRIBUTE,
   GOOGLE_NAME_ATTRIBUTE,
   GOOGLE_PICTURE_ATTRIBUTE,
 } from './google-attributes.ts';
@@ -10,9 +11,15 @@ import {
 export interface IdTokenClaims {
   sub: string;
   username: string;
-  /** The service's own email (standard `email`); '' for a Google-only account, which has none. */
+  /**
+   * The standard `email` and `email_verified`. A Google-only account (the
+   * federated user of its Google identity) has no standard email — Google is
+   * mapped to custom attributes — so for it these are Google's email and
+   * verified flag; that account can only be signed in through Google (API:
+   * InitiateAuth refuses EXTERNAL_PROVIDER users), so only Cognito's mapping
+   * writes them. '' and false when there is neither.
+   */
   email: string;
-  /** Standard `email_verified`. */
   emailVerified: boolean;
   /** Standard `name`, else Google's (`custom:google_name`) for an account that has none of its own. */
   name?: string;
@@ -77,11 +84,22 @@ export function createIdTokenVerifier(options: {
     const googleEmail = identities.some((i) => i.providerName === 'Google')
       ? text(p[GOOGLE_EMAIL_ATTRIBUTE])
       : undefined;
+    // The user is its Google identity's own federated user: the entry is its primary identity.
+    const googleOnly = list.some(
+      (i: { providerName?: unknown; primary?: unknown }) =>
+        i.providerName === 'Google' && (i.primary === true || i.primary === 'true'),
+    );
+    const ownEmail = text(p.email);
+    const email = ownEmail ?? (googleOnly ? text(p[GOOGLE_EMAIL_ATTRIBUTE]) : undefined) ?? '';
+    const emailVerified =
+      ownEmail !== undefined
+        ? p.email_verified === true || p.email_verified === 'true'
+        : googleOnly && email !== '' && p[GOOGLE_EMAIL_VERIFIED_ATTRIBUTE] === 'true';
     return {
       sub: String(p.sub),
       username: String(p['cognito:username'] ?? p.sub),
-      email: typeof p.email === 'string' ? p.email : '',
-      emailVerified: p.email_verified === true || p.email_verified === 'true',
+      email,
+      emailVerified,
       name: text(p.name) ?? text(p[GOOGLE_NAME_ATTRIBUTE]),
       picture: text(p.picture) ?? text(p[GOOGLE_PICTURE_ATTRIBUTE]),
       authTime: Number(p.auth_time ?? p.iat),

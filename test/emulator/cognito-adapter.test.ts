@@ -131,10 +131,10 @@ describe('createCognitoAdapter: linking and unlinking Google against the emulato
       jwksUri: pool.emulator.jwksUri,
       clientId: POOL.clientId,
     });
-    // A Google-only account: no standard email; Google's email, name and picture from custom attributes.
+    // A Google-only account has no standard email: its email, name and picture are Google's.
     const only = await verify(await idTokenAfterGoogle('kim.only@example.com'));
-    assert.equal(only.email, '');
-    assert.equal(only.emailVerified, false);
+    assert.equal(only.email, 'kim.only@example.com');
+    assert.equal(only.emailVerified, true);
     assert.equal(only.googleEmail, 'kim.only@example.com');
     assert.equal(only.name, 'Kim Only');
     assert.match(only.picture ?? '', /^https:\/\//);
@@ -151,6 +151,7 @@ describe('createCognitoAdapter: linking and unlinking Google against the emulato
     const linked = await verify(await idTokenAfterGoogle('lee.google@example.com'));
     assert.equal(linked.username, 'lee');
     assert.equal(linked.email, 'lee@example.com');
+    assert.equal(linked.emailVerified, false, "never Google's verified flag on a linked account");
     assert.equal(linked.name, 'Lee P');
     assert.equal(linked.googleEmail, 'lee.google@example.com');
 
