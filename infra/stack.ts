@@ -70,8 +70,8 @@ export class ExpenserAuthStack extends Stack {
     });
     preSignUp.role.addToPolicy(
       new iam.PolicyStatement({
-        sid: 'ConsumePendingExplicitLinks',
-        actions: ['dynamodb:DeleteItem'],
+        sid: 'ConsumePendingLinksAndClaimGoogleEmails',
+        actions: ['dynamodb:DeleteItem', 'dynamodb:PutItem'],
         resources: [table.tableArn],
       }),
     );

@@ -25,6 +25,7 @@ const preSignUp = createPreSignUpHandler({
   findUsersByEmail: async (email) => (await linkingDeps()).findUsersByEmail(email),
   linkGoogle: async (username, googleSub) => (await linkingDeps()).linkGoogle(username, googleSub),
   consumePendingLink: async (username) => (await linkingDeps()).consumePendingLink(username),
+  claimGoogleEmail: async (username, email) => (await linkingDeps()).claimGoogleEmail(username, email),
 });
 
 /** Lambda entry point of the PreSignUp trigger (the same handler the local stack wires). */

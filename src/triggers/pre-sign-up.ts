@@ -20,6 +20,13 @@ export interface PreSignUpDeps {
    * user, if one exists and has not expired; true when there was one.
    */
   consumePendingLink(username: string): Promise<boolean>;
+  /**
+   * Claims a Google-verified email for the federated user about to be created
+   * (the store's `claimEmail`), so passkey sign-up finds it taken: Cognito
+   * cannot search Google's email, which lives in a custom attribute. False
+   * when another account holds it.
+   */
+  claimGoogleEmail(username: string, email: string): Promise<boolean>;
 }
 
 /**
@@ -28,7 +35,7 @@ export interface PreSignUpDeps {
  */
 export function preSignUpDepsFrom(input: {
   cognito: Pick<CognitoAdapter, 'findUsersByEmail' | 'linkGoogle'>;
-  store: Pick<Store, 'consumeChallenge'>;
+  store: Pick<Store, 'consumeChallenge' | 'claimEmail'>;
 }): PreSignUpDeps {
   const { cognito, store } = input;
   return {
@@ -38,6 +45,7 @@ export function preSignUpDepsFrom(input: {
       const record = await store.consumeChallenge(pendingLinkId(username));
       return record?.purpose === 'google-link' && record.userId === username;
     },
+    claimGoogleEmail: (username, email) => store.claimEmail({ userId: username, email }),
   };
 }
 
@@ -94,6 +102,11 @@ export function createPreSignUpHandler(deps: PreSignUpDeps) {
           throw new Error(PRE_SIGN_UP_MARKERS.linked);
         }
         if (decision.action === 'refuse') throw new Error(PRE_SIGN_UP_MARKERS.accountExists);
+        // A new Google-only account: its Google-verified email is taken from now on. The claim is
+        // keyed to the federated username (google_<sub>, fixed by the Google identity), so a retry
+        // or a later re-creation of the same identity finds it its own. Best effort: a claim held
+        // by another account changes nothing here.
+        if (google.emailVerified) await deps.claimGoogleEmail(event.userName, email);
       }
     }
     return { ...event, response: { ...CONFIRM } };

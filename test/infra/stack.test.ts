@@ -271,9 +271,11 @@ describe('CDK stack', () => {
       'cognito-idp:AdminLinkProviderForUser',
       'cognito-idp:ListUsers',
       'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
     ]);
     assert.equal(preSignUp.get('cognito-idp:ListUsers'), JSON.stringify(pool));
     assert.equal(preSignUp.get('dynamodb:DeleteItem'), JSON.stringify(table));
+    assert.equal(preSignUp.get('dynamodb:PutItem'), JSON.stringify(table));
     const api = grantsOf(template, functionId(template, FUNCTIONS.api));
     assert.deepEqual([...api.keys()].sort(), [
       'cognito-idp:AdminCreateUser',

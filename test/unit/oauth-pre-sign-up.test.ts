@@ -33,7 +33,11 @@ function user(username: string, emailVerified: boolean, status = 'FORCE_CHANGE_P
 }
 
 function fakes(users: CognitoUser[], pending: string[] = []) {
-  const calls = { links: [] as [string, string][], lookups: [] as string[] };
+  const calls = {
+    links: [] as [string, string][],
+    lookups: [] as string[],
+    claims: [] as [string, string][],
+  };
   const deps: PreSignUpDeps = {
     async findUsersByEmail(email) {
       calls.lookups.push(email);
@@ -41,6 +45,10 @@ function fakes(users: CognitoUser[], pending: string[] = []) {
     },
     async linkGoogle(username, sub) {
       calls.links.push([username, sub]);
+    },
+    async claimGoogleEmail(username, email) {
+      calls.claims.push([username, email]);
+      return true;
     },
     async consumePendingLink(username) {
       const index = pending.indexOf(username);
@@ -91,6 +99,22 @@ describe('PreSignUp linking policy', () => {
       autoVerifyPhone: false,
     });
     assert.deepEqual(calls.lookups, ['ada@example.com']);
+    assert.deepEqual(
+      calls.claims,
+      [['Google_1029384756', 'ada@example.com']],
+      'the new account holds its email',
+    );
+  });
+
+  test('an email Google did not verify is not claimed; refused or linked sign-ups claim nothing', async () => {
+    const unverified = fakes([]);
+    await createPreSignUpHandler(unverified.deps)(externalEvent('ada@example.com', 'false'));
+    assert.deepEqual(unverified.calls.claims, []);
+    const passkey = fakes([user('passkey-user', false)]);
+    await refusal(createPreSignUpHandler(passkey.deps)(externalEvent('ada@example.com')));
+    const verified = fakes([user('verified-user', true)]);
+    await refusal(createPreSignUpHandler(verified.deps)(externalEvent('ada@example.com')));
+    assert.deepEqual([...passkey.calls.claims, ...verified.calls.claims], []);
   });
 
   test('a passkey account (unverified email): refused with the account_exists marker, nothing linked', async () => {
