@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { GOOGLE_ATTRIBUTE_MAPPING, GOOGLE_CUSTOM_ATTRIBUTE_NAMES } from '../src/cognito/google-attributes.ts';
 import { GSI1_NAME } from '../src/store/table.ts';
 import { AWS_CUSTOM_RESOURCE_PROVIDER, acknowledgeFindings } from './acknowledgements.ts';
 import { AuthApi } from './api.ts';
@@ -71,8 +72,8 @@ export class ExpenserAuthStack extends Stack {
     });
     preSignUp.role.addToPolicy(
       new iam.PolicyStatement({
-        sid: 'ConsumePendingExplicitLinks',
-        actions: ['dynamodb:DeleteItem'],
+        sid: 'ConsumePendingLinksAndClaimGoogleEmails',
+        actions: ['dynamodb:DeleteItem', 'dynamodb:PutItem'],
         resources: [table.tableArn],
       }),
     );
@@ -116,6 +117,11 @@ export class ExpenserAuthStack extends Stack {
         fullname: { required: false, mutable: true },
         profilePicture: { required: false, mutable: true },
       },
+      // Google's values, kept apart from the service's own (src/cognito/google-attributes.ts).
+      // Mapped attributes must be mutable: Cognito rewrites them at each Google sign-in.
+      customAttributes: Object.fromEntries(
+        GOOGLE_CUSTOM_ATTRIBUTE_NAMES.map((name) => [name, new cognito.StringAttribute({ mutable: true })]),
+      ),
       // Nobody signs in with a password (only CUSTOM_AUTH is enabled); a strong policy anyway.
       passwordPolicy: {
         minLength: 16,
@@ -161,11 +167,14 @@ export class ExpenserAuthStack extends Stack {
         // A CloudFormation dynamic reference: the secret never appears in the template.
         clientSecretValue: SecretValue.secretsManager(settings.google.clientSecretName),
         scopes: ['openid', 'email', 'profile'],
+        // Only custom attributes: Google never writes the service's email, name or picture.
         attributeMapping: {
-          email: cognito.ProviderAttribute.GOOGLE_EMAIL,
-          emailVerified: cognito.ProviderAttribute.other('email_verified'),
-          fullname: cognito.ProviderAttribute.GOOGLE_NAME,
-          profilePicture: cognito.ProviderAttribute.GOOGLE_PICTURE,
+          custom: Object.fromEntries(
+            Object.entries(GOOGLE_ATTRIBUTE_MAPPING).map(([attribute, claim]) => [
+              attribute,
+              cognito.ProviderAttribute.other(claim),
+            ]),
+          ),
         },
       });
     }
@@ -195,6 +204,10 @@ export class ExpenserAuthStack extends Stack {
         callbackUrls: settings.callbackUrls ?? [`${apiUrl}/auth/google/callback`],
         logoutUrls: settings.logoutUrls,
       },
+      // The client may write exactly the attributes Google is mapped to (Cognito requires that of
+      // mapped attributes) and nothing else: no client writes email or email_verified, which
+      // only the service sets, through the admin API. Reads are left at the default (all).
+      writeAttributes: new cognito.ClientAttributes().withCustomAttributes(...GOOGLE_CUSTOM_ATTRIBUTE_NAMES),
       supportedIdentityProviders: google
         ? [cognito.UserPoolClientIdentityProvider.GOOGLE]
         : [cognito.UserPoolClientIdentityProvider.COGNITO],
@@ -265,6 +278,7 @@ export class ExpenserAuthStack extends Stack {
         actions: [
           'cognito-idp:AdminCreateUser',
           'cognito-idp:AdminDeleteUser',
+          'cognito-idp:AdminDisableProviderForUser',
           'cognito-idp:AdminGetUser',
           'cognito-idp:AdminInitiateAuth',
           'cognito-idp:AdminLinkProviderForUser',

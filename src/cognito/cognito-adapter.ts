@@ -19,6 +19,7 @@ import {
   CustomAuthRejectedError,
   LinkRejectedError,
   RefreshRejectedError,
+  UnlinkRejectedError,
   UserExistsError,
 } from './errors.ts';
 import type { CognitoAdapter, CognitoTokens, CognitoUser } from './types.ts';
@@ -82,6 +83,27 @@ function toUser(input: {
   };
 }
 
+/**
+ * The Google subjects in a user's `identities` attribute (a JSON list of
+ * `{providerName, userId, ...}`; DG: cognito-user-pools-identity-federation-consolidate-users).
+ */
+function linkedGoogleSubs(identities: string | undefined): string[] {
+  if (!identities) return [];
+  try {
+    const list = JSON.parse(identities) as unknown;
+    if (!Array.isArray(list)) return [];
+    return list
+      .filter(
+        (entry): entry is { providerName: unknown; userId: unknown } =>
+          typeof entry === 'object' && entry !== null,
+      )
+      .filter((entry) => entry.providerName === 'Google' && typeof entry.userId === 'string')
+      .map((entry) => String(entry.userId));
+  } catch {
+    return [];
+  }
+}
+
 function toTokens(result: AuthenticationResultType | undefined): CognitoTokens {
   if (!result?.AccessToken || !result.IdToken) {
     throw new Error('Cognito returned no tokens where tokens were expected');
@@ -102,6 +124,16 @@ function toTokens(result: AuthenticationResultType | undefined): CognitoTokens {
 export function createCognitoAdapter(options: CognitoAdapterOptions): CognitoAdapter {
   const { client, userPoolId, clientId, clientSecret } = options;
   const secretHash = (username: string) => computeSecretHash(username, clientId, clientSecret);
+
+  async function getUser(username: string): Promise<CognitoUser | null> {
+    try {
+      const out = await client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }));
+      return toUser({ ...out, Attributes: out.UserAttributes });
+    } catch (error) {
+      if (errorName(error) === 'UserNotFoundException') return null;
+      throw error;
+    }
+  }
 
   return {
     async createUser({ username, email, emailVerified, name }) {
@@ -135,17 +167,7 @@ export function createCognitoAdapter(options: CognitoAdapterOptions): CognitoAda
       }
     },
 
-    async getUser(username) {
-      try {
-        const out = await client.send(
-          new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }),
-        );
-        return toUser({ ...out, Attributes: out.UserAttributes });
-      } catch (error) {
-        if (errorName(error) === 'UserNotFoundException') return null;
-        throw error;
-      }
-    },
+    getUser,
 
     async signInWithCustomChallenge({ username, answer }) {
       try {
@@ -254,17 +276,29 @@ export function createCognitoAdapter(options: CognitoAdapterOptions): CognitoAda
     },
 
     async unlinkGoogle(username, googleSub) {
-      await client.send(
-        new AdminDisableProviderForUserCommand({
-          UserPoolId: userPoolId,
-          User: {
-            ProviderName: 'Google',
-            ProviderAttributeName: 'Cognito_Subject',
-            ProviderAttributeValue: googleSub,
-          },
-        }),
-      );
-      void username;
+      // AdminDisableProviderForUser names only the identity; reading the user first makes
+      // sure the call removes this user's own link and never anybody else's.
+      const user = await getUser(username);
+      if (!user || !linkedGoogleSubs(user.attributes.identities).includes(googleSub)) return;
+      if (user.status === 'EXTERNAL_PROVIDER') throw new UnlinkRejectedError();
+      try {
+        await client.send(
+          new AdminDisableProviderForUserCommand({
+            UserPoolId: userPoolId,
+            User: {
+              ProviderName: 'Google',
+              ProviderAttributeName: 'Cognito_Subject',
+              ProviderAttributeValue: googleSub,
+            },
+          }),
+        );
+      } catch (error) {
+        const name = errorName(error) ?? '';
+        // Gone in between: nothing left to unlink.
+        if (name === 'UserNotFoundException') return;
+        if (name === 'InvalidParameterException') throw new UnlinkRejectedError({ cause: error });
+        throw error;
+      }
     },
   };
 }

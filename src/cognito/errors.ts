@@ -37,3 +37,10 @@ export class LinkRejectedError extends CognitoAdapterError {
     super('Cognito refused to link the identity to the user.', options);
   }
 }
+
+/** AdminDisableProviderForUser refused, or the identity is the user's own federated sign-in rather than a link. */
+export class UnlinkRejectedError extends CognitoAdapterError {
+  constructor(options?: { cause?: unknown }) {
+    super('Cognito refused to unlink the identity from the user.', options);
+  }
+}

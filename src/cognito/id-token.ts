@@ -1,19 +1,40 @@
 import { JwtVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import {
+  GOOGLE_EMAIL_ATTRIBUTE,
+  GOOGLE_EMAIL_VERIFIED_ATTRIBUTE,
+  GOOGLE_NAME_ATTRIBUTE,
+  GOOGLE_PICTURE_ATTRIBUTE,
+} from './google-attributes.ts';
 
 /** The ID-token claims expenser-auth reads. */
 export interface IdTokenClaims {
   sub: string;
   username: string;
+  /**
+   * The standard `email` and `email_verified`. A Google-only account (the
+   * federated user of its Google identity) has no standard email — Google is
+   * mapped to custom attributes — so for it these are Google's email and
+   * verified flag; that account can only be signed in through Google (API:
+   * InitiateAuth refuses EXTERNAL_PROVIDER users), so only Cognito's mapping
+   * writes them. '' and false when there is neither.
+   */
   email: string;
   emailVerified: boolean;
+  /** Standard `name`, else Google's (`custom:google_name`) for an account that has none of its own. */
   name?: string;
+  /** Standard `picture`, else Google's (`custom:google_picture`). */
   picture?: string;
+  /**
+   * Google's email (`custom:google_email`, rewritten by Cognito at every Google
+   * sign-in), present only while the user lists a Google identity: mapped
+   * attributes stay behind after an unlink. Display data — a user can write
+   * it with their own access token — never a basis for access decisions.
+   */
+  googleEmail?: string;
   authTime: number;
   exp: number;
   identities: { providerName: string; userId: string }[];
-  /** Google's email for a linked Google identity (`custom:google_email`), kept apart from the service's own `email`. */
-  googleEmail?: string;
   /** OIDC `nonce` (hosted-UI sign-ins only); the Google callback compares it with its transaction's. */
   nonce?: string;
 }
@@ -54,21 +75,37 @@ export function createIdTokenVerifier(options: {
   );
   return async (idToken) => {
     const p = (await verifier.verify(idToken)) as Record<string, unknown>;
-    const identities = Array.isArray(p.identities) ? p.identities : [];
+    const list = Array.isArray(p.identities) ? p.identities : [];
+    const identities = list.map((i: { providerName?: unknown; userId?: unknown }) => ({
+      providerName: String(i.providerName ?? ''),
+      userId: String(i.userId ?? ''),
+    }));
+    const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+    const googleEmail = identities.some((i) => i.providerName === 'Google')
+      ? text(p[GOOGLE_EMAIL_ATTRIBUTE])
+      : undefined;
+    // The user is its Google identity's own federated user: the entry is its primary identity.
+    const googleOnly = list.some(
+      (i: { providerName?: unknown; primary?: unknown }) =>
+        i.providerName === 'Google' && (i.primary === true || i.primary === 'true'),
+    );
+    const ownEmail = text(p.email);
+    const email = ownEmail ?? (googleOnly ? text(p[GOOGLE_EMAIL_ATTRIBUTE]) : undefined) ?? '';
+    const emailVerified =
+      ownEmail !== undefined
+        ? p.email_verified === true || p.email_verified === 'true'
+        : googleOnly && email !== '' && p[GOOGLE_EMAIL_VERIFIED_ATTRIBUTE] === 'true';
     return {
       sub: String(p.sub),
       username: String(p['cognito:username'] ?? p.sub),
-      email: typeof p.email === 'string' ? p.email : '',
-      emailVerified: p.email_verified === true || p.email_verified === 'true',
-      name: typeof p.name === 'string' ? p.name : undefined,
-      picture: typeof p.picture === 'string' ? p.picture : undefined,
+      email,
+      emailVerified,
+      name: text(p.name) ?? text(p[GOOGLE_NAME_ATTRIBUTE]),
+      picture: text(p.picture) ?? text(p[GOOGLE_PICTURE_ATTRIBUTE]),
       authTime: Number(p.auth_time ?? p.iat),
       exp: Number(p.exp),
-      identities: identities.map((i: { providerName?: unknown; userId?: unknown }) => ({
-        providerName: String(i.providerName ?? ''),
-        userId: String(i.userId ?? ''),
-      })),
-      ...(typeof p['custom:google_email'] === 'string' ? { googleEmail: p['custom:google_email'] } : {}),
+      identities,
+      ...(googleEmail !== undefined ? { googleEmail } : {}),
       ...(typeof p.nonce === 'string' ? { nonce: p.nonce } : {}),
     };
   };

@@ -55,6 +55,16 @@ export interface CognitoAdapter {
    * user has too many links).
    */
   linkGoogle(username: string, googleSub: string): Promise<void>;
-  /** AdminDisableProviderForUser: the Google identity `googleSub` no longer signs in as `username`. */
+  /**
+   * AdminDisableProviderForUser: removes the link of the Google identity
+   * `googleSub` from `username`; that identity's next sign-in makes a new
+   * federated user instead (API: AdminDisableProviderForUser). Only a link the
+   * user actually holds is removed: when `username` does not exist or does not
+   * list the identity (already unlinked), nothing is sent. `UnlinkRejectedError`
+   * when `username` is the identity's own federated user (there is no link to
+   * remove: that account is the Google sign-in) or Cognito refuses. Google's
+   * mapped `custom:google_*` attributes stay on the user; the `identities`
+   * attribute is what says whether Google is linked.
+   */
   unlinkGoogle(username: string, googleSub: string): Promise<void>;
 }

@@ -26,6 +26,7 @@ const preSignUp = createPreSignUpHandler({
   linkGoogle: async (username, googleSub) => (await linkingDeps()).linkGoogle(username, googleSub),
   consumePendingLink: async (username) => (await linkingDeps()).consumePendingLink(username),
   wasUnlinked: async (username, googleSub) => (await linkingDeps()).wasUnlinked(username, googleSub),
+  claimGoogleEmail: async (username, email) => (await linkingDeps()).claimGoogleEmail(username, email),
 });
 
 /** Lambda entry point of the PreSignUp trigger (the same handler the local stack wires). */

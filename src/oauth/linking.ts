@@ -6,6 +6,26 @@
  * no silent merge into an unverified account — pre-account hijacking).
  */
 
+import { GOOGLE_EMAIL_ATTRIBUTE, GOOGLE_EMAIL_VERIFIED_ATTRIBUTE } from '../cognito/google-attributes.ts';
+
+/**
+ * Google's email and whether Google verified it, from the attributes of a
+ * `PreSignUp_ExternalProvider` event: Cognito has just copied them there from
+ * Google's ID token through the IdP's attribute mapping, into
+ * `custom:google_email` and `custom:google_verified`
+ * (src/cognito/google-attributes.ts). The standard `email` is never Google's
+ * and is not read. The email comes back trimmed and lower-cased.
+ */
+export function googleEmailOf(attributes: Readonly<Record<string, string | undefined>>): {
+  email: string;
+  emailVerified: boolean;
+} {
+  return {
+    email: (attributes[GOOGLE_EMAIL_ATTRIBUTE] ?? '').trim().toLowerCase(),
+    emailVerified: attributes[GOOGLE_EMAIL_VERIFIED_ATTRIBUTE] === 'true',
+  };
+}
+
 /** An existing user with the same email, as the trigger sees it. */
 export interface LinkCandidate {
   username: string;

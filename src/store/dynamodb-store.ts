@@ -194,6 +194,23 @@ export function createDynamoDbStore({ client, tableName, clock = systemClock }: 
       }
     },
 
+    async claimEmail({ userId, email }) {
+      try {
+        await client.send(
+          new PutItemCommand({
+            TableName,
+            Item: { ...key.email(email), userId: s(userId), createdAt: n(clock()) },
+            ConditionExpression: `${NOT_EXISTS} OR userId = :userId`,
+            ExpressionAttributeValues: { ':userId': s(userId) },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return false;
+        throw error;
+      }
+    },
+
     async deleteAccount({ userId, email }) {
       // Only the user's own claim is removed: undoing one sign-up must never free another user's email.
       const claim = await deleteOwned(key.email(email), userId);

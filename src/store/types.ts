@@ -136,6 +136,14 @@ export interface Store {
    * either, nothing is written.
    */
   createAccount(input: { userId: string; email: string; credential: CredentialRecord }): Promise<void>;
+  /**
+   * Claims the (normalised) email for a user that has no credential: a
+   * Google-only account, whose Google-verified email Cognito cannot search
+   * (it lives in a custom attribute). Conditional put: true when the email is
+   * now, or already was, held by `userId`; false when another user holds it
+   * (nothing written). `deleteAccount` releases it like any claim.
+   */
+  claimEmail(input: { userId: string; email: string }): Promise<boolean>;
   /** Removes the email claim and every credential of the user (used to undo a failed sign-up, and account deletion). */
   deleteAccount(input: { userId: string; email: string }): Promise<void>;
 

@@ -1,5 +1,11 @@
 import type { CognitoAdapter, CognitoUser } from '../cognito/types.ts';
-import { decideExternalSignUp, googleSubOf, PRE_SIGN_UP_MARKERS, pendingLinkId } from '../oauth/linking.ts';
+import {
+  decideExternalSignUp,
+  googleEmailOf,
+  googleSubOf,
+  PRE_SIGN_UP_MARKERS,
+  pendingLinkId,
+} from '../oauth/linking.ts';
 import type { Store } from '../store/types.ts';
 import type { PreSignUpEvent } from './types.ts';
 
@@ -16,6 +22,13 @@ export interface PreSignUpDeps {
   consumePendingLink(username: string): Promise<boolean>;
   /** Whether this Google identity was unlinked from `username` (never linked back automatically). */
   wasUnlinked(username: string, googleSub: string): Promise<boolean>;
+  /**
+   * Claims a Google-verified email for the federated user about to be created
+   * (the store's `claimEmail`), so passkey sign-up finds it taken: Cognito
+   * cannot search Google's email, which lives in a custom attribute. False
+   * when another account holds it.
+   */
+  claimGoogleEmail(username: string, email: string): Promise<boolean>;
 }
 
 /**
@@ -24,7 +37,7 @@ export interface PreSignUpDeps {
  */
 export function preSignUpDepsFrom(input: {
   cognito: Pick<CognitoAdapter, 'findUsersByEmail' | 'linkGoogle'>;
-  store: Pick<Store, 'consumeChallenge' | 'isGoogleUnlinked'>;
+  store: Pick<Store, 'consumeChallenge' | 'isGoogleUnlinked' | 'claimEmail'>;
 }): PreSignUpDeps {
   const { cognito, store } = input;
   return {
@@ -35,6 +48,7 @@ export function preSignUpDepsFrom(input: {
       return record?.purpose === 'google-link' && record.userId === username;
     },
     wasUnlinked: (username, googleSub) => store.isGoogleUnlinked(username, googleSub),
+    claimGoogleEmail: (username, email) => store.claimEmail({ userId: username, email }),
   };
 }
 
@@ -45,8 +59,10 @@ const CONFIRM = { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhon
  * the API (AdminCreateUser, after a verified passkey registration): public
  * self-service SignUp is refused.
  *
- * `PreSignUp_ExternalProvider` (a Google identity's first sign-in) applies
- * `decideExternalSignUp`: with no account of that email the federated user is
+ * `PreSignUp_ExternalProvider` (a Google identity's first sign-in) reads
+ * Google's email and verified flag from `custom:google_email` and
+ * `custom:google_verified` (the IdP's attribute mapping) and applies
+ * `decideExternalSignUp` against native accounts whose (standard) email matches: with no account of that email the federated user is
  * created; a verified-email account is linked — Cognito cannot finish the
  * sign-in that triggered a link ("Already found an entry for username",
  * amplify-flutter#1716), so the trigger links and then refuses with a marker
@@ -63,7 +79,9 @@ export function createPreSignUpHandler(deps: PreSignUpDeps) {
     }
     if (event.triggerSource === 'PreSignUp_ExternalProvider') {
       const googleSub = googleSubOf(event.userName);
-      const email = (event.request.userAttributes.email ?? '').trim().toLowerCase();
+      // Google's email and verified flag arrive in custom attributes (src/cognito/google-attributes.ts).
+      const google = googleEmailOf(event.request.userAttributes);
+      const email = google.email;
       if (googleSub && email) {
         const candidates = (await deps.findUsersByEmail(email)).filter(
           (user) => user.username.toLowerCase() !== event.userName.toLowerCase(),
@@ -78,7 +96,7 @@ export function createPreSignUpHandler(deps: PreSignUpDeps) {
         );
         const only = natives.length === 1 ? natives[0] : undefined;
         const decision = decideExternalSignUp({
-          googleEmailVerified: event.request.userAttributes.email_verified === 'true',
+          googleEmailVerified: google.emailVerified,
           candidates: candidateViews,
           pendingLink: only ? await deps.consumePendingLink(only.username) : false,
         });
@@ -91,6 +109,11 @@ export function createPreSignUpHandler(deps: PreSignUpDeps) {
           throw new Error(PRE_SIGN_UP_MARKERS.linked);
         }
         if (decision.action === 'refuse') throw new Error(PRE_SIGN_UP_MARKERS.accountExists);
+        // A new Google-only account: its Google-verified email is taken from now on. The claim is
+        // keyed to the federated username (google_<sub>, fixed by the Google identity), so a retry
+        // or a later re-creation of the same identity finds it its own. Best effort: a claim held
+        // by another account changes nothing here.
+        if (google.emailVerified) await deps.claimGoogleEmail(event.userName, email);
       }
     }
     return { ...event, response: { ...CONFIRM } };

@@ -1,8 +1,23 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { decodeJwt } from 'jose';
 import { computeSecretHash, createCognitoAdapter } from '../../src/cognito/cognito-adapter.ts';
-import { CustomAuthRejectedError, RefreshRejectedError, UserExistsError } from '../../src/cognito/errors.ts';
+import {
+  CustomAuthRejectedError,
+  RefreshRejectedError,
+  UnlinkRejectedError,
+  UserExistsError,
+} from '../../src/cognito/errors.ts';
+import { createIdTokenVerifier } from '../../src/cognito/id-token.ts';
 import type { CognitoAdapter } from '../../src/cognito/types.ts';
+import { googleSubFor } from '../../src/local/google/index.ts';
+import {
+  type FederatedPool,
+  pkcePair,
+  redeemCode,
+  signInWithGoogle,
+  startFederatedPool,
+} from './hosted-ui-setup.ts';
 import { POOL, startTestPool, type TestPool } from './setup.ts';
 
 describe('createCognitoAdapter against the emulator', () => {
@@ -87,5 +102,100 @@ describe('createCognitoAdapter against the emulator', () => {
     const tokens = await cognito.signInWithCustomChallenge({ username: 'alice', answer: 'right' });
     await cognito.globalSignOut('alice');
     await assert.rejects(cognito.refresh(tokens.refreshToken ?? ''), RefreshRejectedError);
+  });
+});
+
+describe('createCognitoAdapter: linking and unlinking Google against the emulator', () => {
+  let pool: FederatedPool;
+  let cognito: CognitoAdapter;
+  before(async () => {
+    pool = await startFederatedPool();
+    cognito = createCognitoAdapter({ client: pool.client, ...POOL });
+  });
+  after(() => pool.close());
+
+  async function idTokenAfterGoogle(email: string): Promise<string> {
+    const { verifier, challenge } = pkcePair();
+    const { callback } = await signInWithGoogle(pool, email, { challenge });
+    const res = await redeemCode(pool, callback.searchParams.get('code') ?? '', verifier);
+    assert.equal(res.status, 200);
+    return ((await res.json()) as { id_token: string }).id_token;
+  }
+  async function usernameAfterGoogle(email: string): Promise<unknown> {
+    return decodeJwt(await idTokenAfterGoogle(email))['cognito:username'];
+  }
+
+  test("DG: amazon-cognito-user-pools-using-the-id-token — IdTokenClaims: email is the service's own, googleEmail is Google's while Google is linked", async () => {
+    const verify = createIdTokenVerifier({
+      issuer: pool.emulator.issuer,
+      jwksUri: pool.emulator.jwksUri,
+      clientId: POOL.clientId,
+    });
+    // A Google-only account has no standard email: its email, name and picture are Google's.
+    const only = await verify(await idTokenAfterGoogle('kim.only@example.com'));
+    assert.equal(only.email, 'kim.only@example.com');
+    assert.equal(only.emailVerified, true);
+    assert.equal(only.googleEmail, 'kim.only@example.com');
+    assert.equal(only.name, 'Kim Only');
+    assert.match(only.picture ?? '', /^https:\/\//);
+
+    // A passkey account with Google linked keeps its own email and name.
+    await cognito.createUser({
+      username: 'lee',
+      email: 'lee@example.com',
+      emailVerified: false,
+      name: 'Lee P',
+    });
+    const googleSub = googleSubFor('lee.google@example.com');
+    await cognito.linkGoogle('lee', googleSub);
+    const linked = await verify(await idTokenAfterGoogle('lee.google@example.com'));
+    assert.equal(linked.username, 'lee');
+    assert.equal(linked.email, 'lee@example.com');
+    assert.equal(linked.emailVerified, false, "never Google's verified flag on a linked account");
+    assert.equal(linked.name, 'Lee P');
+    assert.equal(linked.googleEmail, 'lee.google@example.com');
+
+    // After the unlink, the mapped attribute is still stored but the claim is gone.
+    await cognito.unlinkGoogle('lee', googleSub);
+    assert.equal((await cognito.getUser('lee'))?.attributes['custom:google_email'], 'lee.google@example.com');
+    const unlinked = await verify(
+      (await cognito.signInWithCustomChallenge({ username: 'lee', answer: 'right' })).idToken,
+    );
+    assert.equal(unlinked.googleEmail, undefined);
+    assert.deepEqual(unlinked.identities, []);
+  });
+
+  test('API: AdminLinkProviderForUser / AdminDisableProviderForUser — unlinkGoogle removes the link; the identity then becomes a new user', async () => {
+    await cognito.createUser({ username: 'gina', email: 'gina@example.com', emailVerified: false });
+    const googleSub = googleSubFor('gina.google@example.com');
+    await cognito.linkGoogle('gina', googleSub);
+    assert.equal(await usernameAfterGoogle('gina.google@example.com'), 'gina');
+
+    await cognito.unlinkGoogle('gina', googleSub);
+    const gina = await cognito.getUser('gina');
+    assert.equal(gina?.attributes.identities, undefined, 'no Google entry left in identities');
+    assert.equal(gina?.enabled, true);
+    assert.equal(await usernameAfterGoogle('gina.google@example.com'), `google_${googleSub}`);
+    // Unlinking again, or for a user that does not exist, is a no-op.
+    await cognito.unlinkGoogle('gina', googleSub);
+    await cognito.unlinkGoogle('nobody-here', googleSub);
+  });
+
+  test('API: AdminDisableProviderForUser — unlinkGoogle never touches an identity the named user does not hold', async () => {
+    await cognito.createUser({ username: 'hank', email: 'hank@example.com', emailVerified: false });
+    await cognito.createUser({ username: 'ivy', email: 'ivy@example.com', emailVerified: false });
+    const hanksGoogle = googleSubFor('hank.google@example.com');
+    await cognito.linkGoogle('hank', hanksGoogle);
+    await cognito.unlinkGoogle('ivy', hanksGoogle);
+    assert.equal(await usernameAfterGoogle('hank.google@example.com'), 'hank', 'still linked to hank');
+  });
+
+  test('API: AdminDisableProviderForUser — a Google-only account is its identity, not a link: UnlinkRejectedError, nothing changed', async () => {
+    const googleSub = googleSubFor('jo.google@example.com');
+    assert.equal(await usernameAfterGoogle('jo.google@example.com'), `google_${googleSub}`);
+    await assert.rejects(cognito.unlinkGoogle(`google_${googleSub}`, googleSub), UnlinkRejectedError);
+    const jo = await cognito.getUser(`google_${googleSub}`);
+    assert.equal(jo?.enabled, true);
+    assert.equal(await usernameAfterGoogle('jo.google@example.com'), `google_${googleSub}`);
   });
 });

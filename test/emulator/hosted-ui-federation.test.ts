@@ -78,20 +78,51 @@ describe('federated users and PreSignUp_ExternalProvider (DG: user-pool-lambda-p
     assert.equal(event?.triggerSource, 'PreSignUp_ExternalProvider');
     assert.equal(event?.userName, `google_${googleSub}`);
     assert.equal(event?.callerContext.clientId, POOL.clientId);
-    assert.equal(event?.request.userAttributes.email, 'first.time@example.com');
-    assert.equal(event?.request.userAttributes.email_verified, 'true');
+    // The event carries the mapped attributes: Google's email in custom:google_email, no standard email.
+    assert.equal(event?.request.userAttributes['custom:google_email'], 'first.time@example.com');
+    assert.equal(event?.request.userAttributes['custom:google_verified'], 'true');
+    assert.equal(event?.request.userAttributes.email, undefined);
 
     await pool.client.send(
       new AdminUpdateUserAttributesCommand({
         UserPoolId: POOL.userPoolId,
         Username: `google_${googleSub}`,
-        UserAttributes: [{ Name: 'name', Value: 'Changed Locally' }],
+        UserAttributes: [
+          { Name: 'custom:google_name', Value: 'Changed Locally' },
+          { Name: 'name', Value: 'Set By The Service' },
+        ],
       }),
     );
     const second = await idTokenFor(pool, 'first.time@example.com');
     assert.equal(pool.preSignUps.length, before + 1, 'no PreSignUp on the second sign-in');
     assert.equal(second.sub, first.sub);
-    assert.equal(second.name, 'First Time', 'the mapped name is rewritten from Google');
+    assert.equal(second['custom:google_name'], 'First Time', 'the mapped name is rewritten from Google');
+    assert.equal(second.name, 'Set By The Service', 'an attribute that is not mapped is left alone');
+  });
+
+  test('API: UserPoolClientType WriteAttributes, amplify-js#7300 — mapped attributes are rewritten on the native user a Google identity is linked to; its own email stays', async () => {
+    await createUser(pool.client, 'frank', 'frank@example.com');
+    await pool.client.send(
+      new AdminUpdateUserAttributesCommand({
+        UserPoolId: POOL.userPoolId,
+        Username: 'frank',
+        UserAttributes: [
+          { Name: 'email_verified', Value: 'true' },
+          { Name: 'name', Value: 'Frank Passkey' },
+          { Name: 'custom:google_email', Value: 'stale@example.com' },
+        ],
+      }),
+    );
+    const googleSub = googleSubFor('frank.google@example.com');
+    await link(pool.client, 'frank', googleSub);
+    const claims = await idTokenFor(pool, 'frank.google@example.com');
+    assert.equal(claims['cognito:username'], 'frank');
+    assert.equal(claims['custom:google_email'], 'frank.google@example.com', 'rewritten from Google');
+    assert.equal(claims['custom:google_verified'], 'true');
+    assert.equal(claims['custom:google_name'], 'Frank Google');
+    assert.equal(claims.email, 'frank@example.com', 'the standard email is not mapped: untouched');
+    assert.equal(claims.email_verified, true);
+    assert.equal(claims.name, 'Frank Passkey');
   });
 
   test('DG: user-pool-lambda-pre-sign-up — a PreSignUp throw redirects with error=invalid_request, "PreSignUp failed with error <msg>." and the state; no user is created', async () => {
@@ -174,11 +205,13 @@ describe('federated users and PreSignUp_ExternalProvider (DG: user-pool-lambda-p
     assert.equal(claims['cognito:username'], 'dave');
   });
 
-  test('API: AdminDisableProviderForUser — unlinking sends the next Google sign-in to a new federated user', async () => {
-    await createUser(pool.client, 'erin', 'erin@example.com');
+  test("API: AdminDisableProviderForUser — the link leaves the destination's identities; the next Google sign-in must become a new user, after PreSignUp_ExternalProvider", async () => {
+    const erin = await createUser(pool.client, 'erin', 'erin@example.com');
     const googleSub = googleSubFor('erin.google@example.com');
     await link(pool.client, 'erin', googleSub);
-    assert.equal((await idTokenFor(pool, 'erin.google@example.com'))['cognito:username'], 'erin');
+    const linked = await idTokenFor(pool, 'erin.google@example.com');
+    assert.equal(linked['cognito:username'], 'erin');
+    assert.equal(linked.sub, erin.Attributes?.find((a) => a.Name === 'sub')?.Value);
     await pool.client.send(
       new AdminDisableProviderForUserCommand({
         UserPoolId: POOL.userPoolId,
@@ -189,9 +222,22 @@ describe('federated users and PreSignUp_ExternalProvider (DG: user-pool-lambda-p
         },
       }),
     );
-    assert.equal(
-      (await idTokenFor(pool, 'erin.google@example.com'))['cognito:username'],
-      `google_${googleSub}`,
+    const stored = await pool.client.send(
+      new AdminGetUserCommand({ UserPoolId: POOL.userPoolId, Username: 'erin' }),
+    );
+    const identities = JSON.parse(stored.UserAttributes?.find((a) => a.Name === 'identities')?.Value ?? '[]');
+    assert.deepEqual(identities, [], 'erin no longer lists the Google identity');
+    assert.equal(stored.Enabled, true, 'erin herself is untouched');
+
+    const calls = pool.preSignUps.length;
+    const after = await idTokenFor(pool, 'erin.google@example.com');
+    assert.equal(after['cognito:username'], `google_${googleSub}`);
+    assert.notEqual(after.sub, linked.sub, 'a new user, not the previously linked one');
+    assert.equal(pool.preSignUps.length, calls + 1, 'PreSignUp_ExternalProvider ran for the new user');
+    assert.equal(pool.preSignUps.at(-1)?.triggerSource, 'PreSignUp_ExternalProvider');
+    assert.deepEqual(
+      (after.identities as { userId: string }[]).map((i) => i.userId),
+      [googleSub],
     );
   });
 });

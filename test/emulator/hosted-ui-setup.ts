@@ -2,6 +2,7 @@
 // that drive the redirect chain the way a browser would.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { GOOGLE_ATTRIBUTE_MAPPING } from '../../src/cognito/google-attributes.ts';
 import { type GoogleStandIn, startGoogleStandIn } from '../../src/local/google/index.ts';
 import type { PreSignUpEvent, UserPoolTriggers } from '../../src/triggers/types.ts';
 import { TestBrowser } from './hosted-ui-browser.ts';
@@ -27,7 +28,12 @@ export async function startFederatedPool(
     hostedUi: {
       callbackUrls: [CALLBACK],
       logoutUrls: [SIGNED_OUT],
-      google: { issuer: google.issuer, clientId: GOOGLE_CLIENT.id, clientSecret: GOOGLE_CLIENT.secret },
+      google: {
+        issuer: google.issuer,
+        clientId: GOOGLE_CLIENT.id,
+        clientSecret: GOOGLE_CLIENT.secret,
+        attributeMapping: { ...GOOGLE_ATTRIBUTE_MAPPING },
+      },
     },
     triggers: {
       async preSignUp(event) {

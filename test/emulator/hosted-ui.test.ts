@@ -81,9 +81,14 @@ describe('hosted UI with Google federation (DG: authorization-endpoint, token-en
     assert.equal(id.nonce, nonce);
     assert.equal(id.token_use, 'id');
     assert.equal(id['cognito:username'], `google_${googleSub}`);
-    assert.equal(id.email, 'grace.hopper@example.com');
-    assert.equal(id.email_verified, true);
-    assert.equal(id.name, 'Grace Hopper');
+    // Google is mapped to custom attributes only (DG: cognito-user-pools-specifying-attribute-mapping):
+    // a Google-only user has no standard email, email_verified or name.
+    assert.equal(id['custom:google_email'], 'grace.hopper@example.com');
+    assert.equal(id['custom:google_verified'], 'true');
+    assert.equal(id['custom:google_name'], 'Grace Hopper');
+    assert.equal(id.email, undefined);
+    assert.equal(id.email_verified, undefined);
+    assert.equal(id.name, undefined);
     assert.equal(typeof id.auth_time, 'number');
     const identities = id.identities as Record<string, unknown>[];
     assert.equal(identities.length, 1);
@@ -108,8 +113,14 @@ describe('hosted UI with Google federation (DG: authorization-endpoint, token-en
     );
     assert.equal(user.UserStatus, 'EXTERNAL_PROVIDER');
     assert.equal(user.Username, `google_${googleSub}`);
-    const listed = await pool.client.send(
+    // No standard email to search by: Google's lives in a custom attribute, which ListUsers
+    // cannot filter on (API: ListUsers, "Filter").
+    const byEmail = await pool.client.send(
       new ListUsersCommand({ UserPoolId: POOL.userPoolId, Filter: `email = "grace.hopper@example.com"` }),
+    );
+    assert.deepEqual(byEmail.Users, []);
+    const listed = await pool.client.send(
+      new ListUsersCommand({ UserPoolId: POOL.userPoolId, Filter: `username = "google_${googleSub}"` }),
     );
     const attribute = listed.Users?.[0]?.Attributes?.find((a) => a.Name === 'identities')?.Value ?? '[]';
     assert.deepEqual(

@@ -8,6 +8,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PROJECT_ROOT } from '../../infra/bundle.ts';
 import { loadDeploySettings } from '../../infra/settings.ts';
+import { GOOGLE_ATTRIBUTE_MAPPING } from '../../src/cognito/google-attributes.ts';
 import { ConfigError } from '../../src/config/config.ts';
 import { createTableInput } from '../../src/store/table.ts';
 import { DEPLOY_ENV, functionId, resourcesOf, synthesize } from '../support/infra.ts';
@@ -119,17 +120,71 @@ describe('CDK stack', () => {
         client_secret: '{{resolve:secretsmanager:expenser/google:SecretString:::}}',
         authorize_scopes: 'openid email profile',
       },
+      // Google's claims go to custom attributes only (src/cognito/google-attributes.ts): Cognito
+      // rewrites mapped attributes at each Google sign-in, also on a linked passkey account.
       AttributeMapping: {
-        email: 'email',
-        email_verified: 'email_verified',
-        name: 'name',
-        picture: 'picture',
+        'custom:google_email': 'email',
+        'custom:google_verified': 'email_verified',
+        'custom:google_name': 'name',
+        'custom:google_picture': 'picture',
       },
     });
+    const [, provider] =
+      resourcesOf(template, 'AWS::Cognito::UserPoolIdentityProvider')[0] ?? assert.fail('no provider');
+    assert.deepEqual(Object.keys(provider.Properties.AttributeMapping as object).sort(), [
+      'custom:google_email',
+      'custom:google_name',
+      'custom:google_picture',
+      'custom:google_verified',
+    ]);
+    assert.deepEqual(
+      provider.Properties.AttributeMapping,
+      GOOGLE_ATTRIBUTE_MAPPING,
+      'the local stack maps the same',
+    );
     const [, client] = resourcesOf(template, 'AWS::Cognito::UserPoolClient')[0] ?? assert.fail('no client');
     assert.deepEqual(client.Properties.SupportedIdentityProviders, ['Google']);
     const [googleId] = resourcesOf(template, 'AWS::Cognito::UserPoolIdentityProvider')[0] ?? [];
     assert.ok(client.DependsOn?.includes(googleId ?? '?'), 'the client is created after the provider');
+  });
+
+  test("the pool declares Google's custom attributes, mutable strings with names of at most 20 characters", () => {
+    const { template } = synthesize();
+    const [, pool] = resourcesOf(template, 'AWS::Cognito::UserPool')[0] ?? assert.fail('no user pool');
+    const schema = pool.Properties.Schema as {
+      Name: string;
+      AttributeDataType?: string;
+      Mutable?: boolean;
+    }[];
+    const custom = schema.filter((attribute) => attribute.AttributeDataType !== undefined);
+    assert.deepEqual(custom.map((attribute) => attribute.Name).sort(), [
+      'google_email',
+      'google_name',
+      'google_picture',
+      'google_verified',
+    ]);
+    for (const attribute of custom) {
+      assert.equal(attribute.AttributeDataType, 'String', attribute.Name);
+      // API: SchemaAttributeType — a mapped attribute must be mutable (Cognito updates it at
+      // each IdP sign-in); a custom attribute name (CustomAttributeNameType) is 1–20 characters.
+      assert.equal(attribute.Mutable, true, attribute.Name);
+      assert.ok(attribute.Name.length <= 20, attribute.Name);
+    }
+    const email = schema.find((attribute) => attribute.Name === 'email');
+    assert.equal(email?.Mutable, true);
+  });
+
+  test('the app client may write only the Google-mapped attributes: never email or email_verified', () => {
+    const envs: Record<string, string>[] = [{}, { GOOGLE_CLIENT_ID: '1234-abc.apps.googleusercontent.com' }];
+    for (const env of envs) {
+      const { template } = synthesize(env);
+      const [, client] = resourcesOf(template, 'AWS::Cognito::UserPoolClient')[0] ?? assert.fail('no client');
+      const write = client.Properties.WriteAttributes as string[];
+      // API: UserPoolClientType WriteAttributes — every attribute mapped from an IdP must be writable.
+      assert.deepEqual([...write].sort(), Object.keys(GOOGLE_ATTRIBUTE_MAPPING).sort());
+      for (const name of ['email', 'email_verified']) assert.ok(!write.includes(name), name);
+      assert.equal(client.Properties.ReadAttributes, undefined, 'reads stay at the default: all attributes');
+    }
   });
 
   test('the table is the one of src/store/table.ts: on demand, PITR, encrypted, TTL on `ttl`', () => {
@@ -216,13 +271,16 @@ describe('CDK stack', () => {
       'cognito-idp:AdminLinkProviderForUser',
       'cognito-idp:ListUsers',
       'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
     ]);
     assert.equal(preSignUp.get('cognito-idp:ListUsers'), JSON.stringify(pool));
     assert.equal(preSignUp.get('dynamodb:DeleteItem'), JSON.stringify(table));
+    assert.equal(preSignUp.get('dynamodb:PutItem'), JSON.stringify(table));
     const api = grantsOf(template, functionId(template, FUNCTIONS.api));
     assert.deepEqual([...api.keys()].sort(), [
       'cognito-idp:AdminCreateUser',
       'cognito-idp:AdminDeleteUser',
+      'cognito-idp:AdminDisableProviderForUser',
       'cognito-idp:AdminGetUser',
       'cognito-idp:AdminInitiateAuth',
       'cognito-idp:AdminLinkProviderForUser',
@@ -237,6 +295,7 @@ describe('CDK stack', () => {
       'secretsmanager:GetSecretValue',
     ]);
     assert.equal(api.get('cognito-idp:AdminInitiateAuth'), JSON.stringify(pool));
+    assert.equal(api.get('cognito-idp:AdminDisableProviderForUser'), JSON.stringify(pool));
     assert.equal(api.get('dynamodb:PutItem'), JSON.stringify(table));
     assert.equal(
       api.get('dynamodb:Query'),

@@ -165,6 +165,27 @@ describe('accounts', () => {
     assert.deepEqual(await store.getCredential('cred-1'), credential());
   });
 
+  test("claimEmail (a Google-only account): claims a free email, is idempotent for its owner, never takes another's", async () => {
+    const { store } = await freshStore();
+    assert.equal(await store.claimEmail({ userId: 'google_1', email: 'g@example.com' }), true);
+    assert.equal(await store.claimEmail({ userId: 'google_1', email: 'g@example.com' }), true);
+    assert.equal(await store.findUserIdByEmail('g@example.com'), 'google_1');
+    assert.equal(await store.claimEmail({ userId: 'google_2', email: 'g@example.com' }), false);
+    await store.createAccount({ userId: 'user-1', email: 'ada@example.com', credential: credential() });
+    assert.equal(await store.claimEmail({ userId: 'google_3', email: 'ada@example.com' }), false);
+    assert.equal(await store.findUserIdByEmail('ada@example.com'), 'user-1');
+    await assert.rejects(
+      store.createAccount({
+        userId: 'user-2',
+        email: 'g@example.com',
+        credential: credential({ id: 'cred-2', userId: 'user-2' }),
+      }),
+      EmailClaimedError,
+    );
+    await store.deleteAccount({ userId: 'google_1', email: 'g@example.com' });
+    assert.equal(await store.findUserIdByEmail('g@example.com'), null);
+  });
+
   test('a claimed email: EmailClaimedError and nothing written', async () => {
     const { store } = await freshStore();
     await store.createAccount({ userId: 'user-1', email: 'ada@example.com', credential: credential() });

@@ -15,7 +15,8 @@ function externalEvent(email: string, emailVerified = 'true'): PreSignUpEvent {
     userPoolId: 'us-east-1_TestPool1',
     userName: 'Google_1029384756',
     callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: 'client' },
-    request: { userAttributes: { email, email_verified: emailVerified } },
+    // What Cognito passes once Google is mapped to custom attributes (src/cognito/google-attributes.ts).
+    request: { userAttributes: { 'custom:google_email': email, 'custom:google_verified': emailVerified } },
     response: {},
   };
 }
@@ -32,7 +33,11 @@ function user(username: string, emailVerified: boolean, status = 'FORCE_CHANGE_P
 }
 
 function fakes(users: CognitoUser[], pending: string[] = [], unlinked = new Set<string>()) {
-  const calls = { links: [] as [string, string][], lookups: [] as string[] };
+  const calls = {
+    links: [] as [string, string][],
+    lookups: [] as string[],
+    claims: [] as [string, string][],
+  };
   const deps: PreSignUpDeps = {
     async findUsersByEmail(email) {
       calls.lookups.push(email);
@@ -40,6 +45,10 @@ function fakes(users: CognitoUser[], pending: string[] = [], unlinked = new Set<
     },
     async linkGoogle(username, sub) {
       calls.links.push([username, sub]);
+    },
+    async claimGoogleEmail(username, email) {
+      calls.claims.push([username, email]);
+      return true;
     },
     async consumePendingLink(username) {
       const index = pending.indexOf(username);
@@ -64,6 +73,26 @@ async function refusal(promise: Promise<unknown>) {
 }
 
 describe('PreSignUp linking policy', () => {
+  test("Google's email is read from custom:google_email; a standard email in the event is ignored", async () => {
+    const { deps, calls } = fakes([user('verified-user', true)]);
+    const event = externalEvent('ada@example.com');
+    event.request.userAttributes = { email: 'ada@example.com', email_verified: 'true' };
+    const out = await createPreSignUpHandler(deps)(event);
+    assert.equal(out.response.autoConfirmUser, false);
+    assert.deepEqual(calls.lookups, [], 'no Google email, no lookup and no link');
+    assert.deepEqual(calls.links, []);
+
+    const unverified = fakes([user('verified-user', true)]);
+    const event2 = externalEvent('ada@example.com', 'false');
+    event2.request.userAttributes.email_verified = 'true';
+    assert.equal(
+      await refusal(createPreSignUpHandler(unverified.deps)(event2)),
+      'account_exists',
+      'only custom:google_verified says whether Google verified it',
+    );
+    assert.deepEqual(unverified.calls.links, []);
+  });
+
   test('a new email: the federated user is created', async () => {
     const { deps, calls } = fakes([]);
     const out = await createPreSignUpHandler(deps)(externalEvent(' Ada@Example.com '));
@@ -73,6 +102,22 @@ describe('PreSignUp linking policy', () => {
       autoVerifyPhone: false,
     });
     assert.deepEqual(calls.lookups, ['ada@example.com']);
+    assert.deepEqual(
+      calls.claims,
+      [['Google_1029384756', 'ada@example.com']],
+      'the new account holds its email',
+    );
+  });
+
+  test('an email Google did not verify is not claimed; refused or linked sign-ups claim nothing', async () => {
+    const unverified = fakes([]);
+    await createPreSignUpHandler(unverified.deps)(externalEvent('ada@example.com', 'false'));
+    assert.deepEqual(unverified.calls.claims, []);
+    const passkey = fakes([user('passkey-user', false)]);
+    await refusal(createPreSignUpHandler(passkey.deps)(externalEvent('ada@example.com')));
+    const verified = fakes([user('verified-user', true)]);
+    await refusal(createPreSignUpHandler(verified.deps)(externalEvent('ada@example.com')));
+    assert.deepEqual([...passkey.calls.claims, ...verified.calls.claims], []);
   });
 
   test('a passkey account (unverified email): refused with the account_exists marker, nothing linked', async () => {

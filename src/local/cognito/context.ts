@@ -11,7 +11,13 @@ import type { UserPool } from './user-pool.ts';
 export interface HostedUiSettings {
   callbackUrls: string[];
   logoutUrls: string[];
-  google: { issuer: string; clientId: string; clientSecret: string } | null;
+  google: {
+    issuer: string;
+    clientId: string;
+    clientSecret: string;
+    /** The IdP's AttributeMapping: user pool attribute → Google claim. */
+    attributeMapping: Record<string, string>;
+  } | null;
   scopes: string[];
 }
 

@@ -8,7 +8,7 @@ import { createStateWriter, loadState, type PersistedState } from './persistence
 import { pruneRefreshRecords, type RefreshRecord } from './refresh-tokens.ts';
 import { createRequestListener } from './server.ts';
 import { loadTokenKeys } from './tokens.ts';
-import { UserPool } from './user-pool.ts';
+import { STANDARD_ATTRIBUTES, UserPool } from './user-pool.ts';
 
 export interface CognitoEmulatorOptions {
   host?: string;
@@ -43,8 +43,17 @@ export interface HostedUiOptions {
   callbackUrls: string[];
   /** Exact registered logout_uri values. */
   logoutUrls: string[];
-  /** Discovery at `${issuer}/.well-known/openid-configuration`. */
-  google?: { issuer: string; clientId: string; clientSecret: string };
+  /**
+   * Discovery at `${issuer}/.well-known/openid-configuration`. `attributeMapping`
+   * is the IdP's AttributeMapping (user pool attribute → Google claim), as
+   * configured on the user pool's Google identity provider.
+   */
+  google?: {
+    issuer: string;
+    clientId: string;
+    clientSecret: string;
+    attributeMapping: Record<string, string>;
+  };
   /** Default ['openid', 'email', 'profile']. */
   scopes?: string[];
 }
@@ -69,6 +78,27 @@ function checkAppUrl(label: string, value: unknown, problems: string[]): void {
     );
 }
 
+/**
+ * The IdP's AttributeMapping (API: CreateIdentityProvider, AttributeMapping):
+ * keys are user pool attributes — standard ones, or `custom:<name>` with a name
+ * of 1–20 characters (API: SchemaAttributeType, `Name`) — and values the IdP's
+ * claim names.
+ */
+function checkAttributeMapping(mapping: unknown, problems: string[]): void {
+  if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping)) {
+    problems.push('hostedUi.google.attributeMapping must map user pool attributes to Google claims');
+    return;
+  }
+  for (const [attribute, claim] of Object.entries(mapping)) {
+    const custom = /^custom:(.+)$/u.exec(attribute)?.[1];
+    const known = custom !== undefined ? custom.length <= 20 : STANDARD_ATTRIBUTES.has(attribute);
+    if (!known) problems.push(`hostedUi.google.attributeMapping: ${attribute} is not a user pool attribute`);
+    if (typeof claim !== 'string' || claim === '') {
+      problems.push(`hostedUi.google.attributeMapping.${attribute} must name a Google claim`);
+    }
+  }
+}
+
 function hostedUiFrom(options: HostedUiOptions | undefined, problems: string[]): HostedUiSettings | null {
   if (!options) return null;
   const { callbackUrls, logoutUrls, google, scopes = ['openid', 'email', 'profile'] } = options;
@@ -87,12 +117,18 @@ function hostedUiFrom(options: HostedUiOptions | undefined, problems: string[]):
     if (typeof google.issuer === 'string' && !/^https?:\/\/[^/]/.test(google.issuer)) {
       problems.push(`hostedUi.google.issuer must be an http(s) URL, got ${google.issuer}`);
     }
+    checkAttributeMapping(google.attributeMapping, problems);
   }
   return {
     callbackUrls: [...(callbackUrls ?? [])],
     logoutUrls: [...(logoutUrls ?? [])],
     google: google
-      ? { issuer: google.issuer, clientId: google.clientId, clientSecret: google.clientSecret }
+      ? {
+          issuer: google.issuer,
+          clientId: google.clientId,
+          clientSecret: google.clientSecret,
+          attributeMapping: { ...google.attributeMapping },
+        }
       : null,
     scopes: [...scopes],
   };

@@ -64,15 +64,28 @@ export function findLinkedUser(
     );
 }
 
-/** Google claims → user attributes: email, email_verified, name, picture (rewritten at each sign-in). */
-function mappedAttributes(identity: GoogleIdentity): Record<string, string> {
+/**
+ * Google claims → user attributes through the IdP's AttributeMapping (DG:
+ * cognito-user-pools-specifying-attribute-mapping). Attribute values are
+ * strings, so a boolean claim becomes "true"/"false"; a claim Google did not
+ * send leaves its attribute out. A standard `email` mapped without
+ * `email_verified` is stored unverified.
+ */
+function mappedAttributes(identity: GoogleIdentity, mapping: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  if (identity.email !== undefined) out.email = identity.email;
-  // A mapped email is unverified unless email_verified is mapped too (COGNITO.md).
-  if (identity.email !== undefined) out.email_verified = identity.emailVerified === true ? 'true' : 'false';
-  if (identity.name !== undefined) out.name = identity.name;
-  if (identity.picture !== undefined) out.picture = identity.picture;
+  for (const [attribute, claim] of Object.entries(mapping)) {
+    const value = identity.claims[claim];
+    if (typeof value === 'string' && value !== '') out[attribute] = value;
+    else if (typeof value === 'boolean' || typeof value === 'number') out[attribute] = String(value);
+  }
+  if (out.email !== undefined && !('email_verified' in mapping)) out.email_verified = 'false';
   return out;
+}
+
+/** Writes the mapped attributes over the user's (API: UserPoolClientType, WriteAttributes: updated at each IdP sign-in). */
+function rewriteMapped(ctx: EmulatorContext, user: StoredUser, attributes: Record<string, string>): void {
+  user.attributes = { ...user.attributes, ...attributes };
+  user.modifiedAt = ctx.clock();
 }
 
 function assertCanSignIn(user: StoredUser): StoredUser {
@@ -81,10 +94,16 @@ function assertCanSignIn(user: StoredUser): StoredUser {
 }
 
 /**
- * The user a verified Google identity signs in as: the user it was linked to
- * (attributes left alone [inferred]); else its federated user, with the mapped
- * attributes rewritten; else a new federated user (EXTERNAL_PROVIDER), after
- * PreSignUp_ExternalProvider. A trigger throw becomes `invalid_request`
+ * The user a verified Google identity signs in as: the user it was linked to,
+ * else its federated user, else a new federated user (EXTERNAL_PROVIDER), after
+ * PreSignUp_ExternalProvider. The mapped attributes are written at every
+ * sign-in, on the linked native user too: Cognito updates mapped attributes
+ * whenever a user signs in through an IdP (API: UserPoolClientType,
+ * WriteAttributes; API: SchemaAttributeType, Mutable), and that includes a
+ * linked local profile (amplify-js#7300). Attributes that are not mapped —
+ * with this project's mapping the standard email of a linked user — are left
+ * alone, and a new federated user gets only mapped ones (no standard email
+ * unless `email` is mapped). A trigger throw becomes `invalid_request`
  * "PreSignUp failed with error <message>."; a trigger that links this identity
  * to another user during its own call gets "Already found an entry for
  * username" (amplify-flutter#1716): the next sign-in lands on the linked user.
@@ -94,16 +113,20 @@ export async function signInWithGoogle(
   identity: GoogleIdentity,
   clientId: string,
 ): Promise<StoredUser> {
+  const attributes = mappedAttributes(identity, ctx.settings.hostedUi?.google?.attributeMapping ?? {});
   const linked = findLinkedUser(ctx, GOOGLE, identity.sub);
-  if (linked) return assertCanSignIn(linked);
+  if (linked) {
+    assertCanSignIn(linked);
+    rewriteMapped(ctx, linked, attributes);
+    return linked;
+  }
 
   const username = federatedUsername(GOOGLE, identity.sub);
-  const attributes = mappedAttributes(identity);
   const existing = ctx.pool.find(username);
   if (existing) {
-    existing.attributes = { ...existing.attributes, ...attributes };
-    existing.modifiedAt = ctx.clock();
-    return assertCanSignIn(existing);
+    assertCanSignIn(existing);
+    rewriteMapped(ctx, existing, attributes);
+    return existing;
   }
 
   if (ctx.triggers.preSignUp) {

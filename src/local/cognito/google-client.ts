@@ -6,13 +6,10 @@ export interface GoogleClientSettings {
   clientSecret: string;
 }
 
-/** The Google claims the emulator maps onto the user (DG: cognito-user-pools-specifying-attribute-mapping). */
+/** A verified Google identity: its subject and the ID token's claims, for the attribute mapping (DG: cognito-user-pools-specifying-attribute-mapping). */
 export interface GoogleIdentity {
   sub: string;
-  email?: string;
-  emailVerified?: boolean;
-  name?: string;
-  picture?: string;
+  claims: Record<string, unknown>;
 }
 
 /** The IdP leg failed; `error` is what the app's callback receives. */
@@ -106,16 +103,7 @@ export function createGoogleClient(settings: GoogleClientSettings) {
       if (!claims || typeof claims.sub !== 'string' || claims.sub === '') {
         throw new FederationError('invalid_request', 'The identity provider returned no subject.');
       }
-      const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
-      const verified = claims.email_verified;
-      return {
-        sub: claims.sub,
-        email: text(claims.email),
-        emailVerified:
-          verified === true || verified === 'true' ? true : verified === undefined ? undefined : false,
-        name: text(claims.name),
-        picture: text(claims.picture),
-      };
+      return { sub: claims.sub, claims: { ...claims } };
     },
   };
 }

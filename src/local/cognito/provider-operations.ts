@@ -91,9 +91,16 @@ const adminLinkProviderForUser: OperationHandler = async (ctx, input) => {
 };
 
 /**
- * API: AdminDisableProviderForUser. A linked Google identity is unlinked (its
- * next sign-in makes a new federated user); a federated Google user is
- * disabled [inferred]. Unknown identities are a no-op [inferred].
+ * API: AdminDisableProviderForUser. For a Google identity linked to a user
+ * (`User` = {ProviderName: Google, ProviderAttributeName: Cognito_Subject,
+ * ProviderAttributeValue: <sub>}, the same values as the link's SourceUser),
+ * the link is removed: the entry leaves the destination user's `identities`
+ * attribute, and when the identity signs in again it no longer reaches that
+ * user but has to become a new user (a new federated user, after
+ * PreSignUp_ExternalProvider). The former destination keeps its other
+ * attributes, Google's mapped ones included [inferred]. A federated Google user
+ * of its own can no longer sign in with Google: the emulator disables it
+ * [inferred]. An identity neither linked nor signed in is a no-op [inferred].
  */
 const adminDisableProviderForUser: OperationHandler = async (ctx, input) => {
   assertPool(ctx, input);

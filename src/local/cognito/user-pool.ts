@@ -20,7 +20,7 @@ export interface WireAttribute {
 }
 
 /** Standard attributes (DG: user-pool-settings-attributes); `custom:*` are accepted as well. */
-const STANDARD_ATTRIBUTES = new Set([
+export const STANDARD_ATTRIBUTES: ReadonlySet<string> = new Set([
   'address',
   'birthdate',
   'email',

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { GOOGLE_ATTRIBUTE_MAPPING } from '../../cognito/google-attributes.ts';
 import type { Config } from '../../config/config.ts';
 import type { HostedUiOptions } from '../cognito/index.ts';
 import { startGoogleStandIn } from './stand-in.ts';
@@ -34,15 +35,17 @@ export async function startLocalGoogle(env: Record<string, string | undefined>):
       'GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set together (to use the real Google) or both left unset (local stand-in)',
     );
   }
-  const hostedUi = (google: HostedUiOptions['google']) => (config: Config) => {
-    const api = config.apiUrl.replace(/\/+$/, '');
-    const frontend = new URL(config.frontendUrl);
-    return {
-      callbackUrls: [`${api}/auth/google/callback`],
-      logoutUrls: [...new Set([config.frontendUrl, `${frontend.origin}/`, `${frontend.origin}/login`])],
-      google,
+  // The Google IdP's attribute mapping is the deployed stack's (infra/stack.ts uses the same constant).
+  const hostedUi =
+    (google: Omit<NonNullable<HostedUiOptions['google']>, 'attributeMapping'>) => (config: Config) => {
+      const api = config.apiUrl.replace(/\/+$/, '');
+      const frontend = new URL(config.frontendUrl);
+      return {
+        callbackUrls: [`${api}/auth/google/callback`],
+        logoutUrls: [...new Set([config.frontendUrl, `${frontend.origin}/`, `${frontend.origin}/login`])],
+        google: { ...google, attributeMapping: { ...GOOGLE_ATTRIBUTE_MAPPING } },
+      };
     };
-  };
 
   if (clientId !== '') {
     return {

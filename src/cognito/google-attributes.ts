@@ -1,0 +1,43 @@
+/**
+ * Where Google's claims land in the user pool. Cognito writes every mapped
+ * attribute again at each sign-in through Google, also on a native user the
+ * Google identity is linked to (API: UserPoolClientType "WriteAttributes";
+ * amplify-js#7300), and the app client must be allowed to write every mapped
+ * attribute. Mapping Google's email onto the standard `email` would therefore
+ * let Google overwrite the email (and its verified flag) of a passkey account
+ * the moment it links Google. So Google's values live in custom attributes of
+ * their own, and the standard `email`/`email_verified`/`name`/`picture` stay the
+ * service's: no app client may write `email` or `email_verified`.
+ *
+ * Name and picture are kept apart for the same reason: a passkey account's
+ * `name` is the display name its owner chose at sign-up, which a linked Google
+ * account would otherwise replace at every Google sign-in.
+ *
+ * A user can write these custom attributes with their own access token (they
+ * have to be writable by the client), so they are display data only: nothing
+ * decides access from them. The PreSignUp trigger reads them from the
+ * `PreSignUp_ExternalProvider` event, where Cognito has just copied them from
+ * Google's ID token.
+ *
+ * Custom attribute names are at most 20 characters without the `custom:`
+ * prefix (API: SchemaAttributeType, `Name` is a CustomAttributeNameType of
+ * length 1–20), hence `google_verified` rather than `google_email_verified`.
+ */
+export const GOOGLE_EMAIL_ATTRIBUTE = 'custom:google_email';
+/** Google's `email_verified`, as the string "true" or "false". */
+export const GOOGLE_EMAIL_VERIFIED_ATTRIBUTE = 'custom:google_verified';
+export const GOOGLE_NAME_ATTRIBUTE = 'custom:google_name';
+export const GOOGLE_PICTURE_ATTRIBUTE = 'custom:google_picture';
+
+/** User pool attribute → Google claim: the Google IdP's `AttributeMapping`, in AWS and locally. */
+export const GOOGLE_ATTRIBUTE_MAPPING: Readonly<Record<string, string>> = Object.freeze({
+  [GOOGLE_EMAIL_ATTRIBUTE]: 'email',
+  [GOOGLE_EMAIL_VERIFIED_ATTRIBUTE]: 'email_verified',
+  [GOOGLE_NAME_ATTRIBUTE]: 'name',
+  [GOOGLE_PICTURE_ATTRIBUTE]: 'picture',
+});
+
+/** The custom attributes the pool declares for Google, without the `custom:` prefix. */
+export const GOOGLE_CUSTOM_ATTRIBUTE_NAMES: readonly string[] = Object.keys(GOOGLE_ATTRIBUTE_MAPPING).map(
+  (name) => name.slice('custom:'.length),
+);
