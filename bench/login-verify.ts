@@ -18,7 +18,11 @@ function percentile(sorted: number[], p: number): number {
 export async function benchLoginVerify(): Promise<void> {
   const stack = await startLocalStack({
     port: 0,
-    env: { SECRET_KEY: 'bench-Q7w9E2r4T6y8U1i3O5p7A9s2D4f6G8h', RATE_LIMIT_IP_FAILURES: '100000' },
+    env: {
+      SECRET_KEY: 'bench-Q7w9E2r4T6y8U1i3O5p7A9s2D4f6G8h',
+      RATE_LIMIT_IP_FAILURES: '100000',
+      RATE_LIMIT_IP_REQUESTS: '100000',
+    },
     logger: createLogger({ level: 'silent' }),
   });
   try {

@@ -3,10 +3,12 @@ import { benchBundles } from './bundles.ts';
 import { benchClientBundle } from './client-bundle.ts';
 import { benchGoogleChain } from './google-chain.ts';
 import { benchLoginVerify } from './login-verify.ts';
+import { benchSessionCheck } from './session-check.ts';
 import { benchStartup } from './startup.ts';
 
 await benchStartup();
 await benchLoginVerify();
+await benchSessionCheck();
 await benchGoogleChain();
 await benchBundles();
 await benchClientBundle();

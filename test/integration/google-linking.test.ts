@@ -140,6 +140,34 @@ describe('account linking', () => {
     }
   });
 
+  test('unlinking Google: other sessions end, User.google goes, that Google account no longer reaches the account', async () => {
+    const email = uniqueEmail('unlink');
+    const { browser, userId } = await passkeyAccount(email);
+    await new GoogleFlowWalker(browser).run(await startLink(browser), { email });
+    const me = await browser.get('/auth/me');
+    assert.deepEqual(me.body.user.providers, ['passkey', 'google']);
+    assert.equal(me.body.user.google?.email, email, 'User.google.email names the linked account');
+    // A Google session elsewhere (perhaps the attacker's back door).
+    const google = new GoogleFlowWalker(new TestBrowser(stack));
+    await google.run('/auth/google?returnTo=/account', { email });
+    assert.equal((await google.browser.get('/auth/me')).body.user.id, userId);
+
+    const unlinked = await browser.request('DELETE', '/auth/google');
+    assert.equal(unlinked.status, 204, JSON.stringify(unlinked.body));
+    const after = await browser.get('/auth/me');
+    assert.deepEqual(after.body.user.providers, ['passkey']);
+    assert.equal(after.body.user.google, undefined);
+    assert.equal((await google.browser.get('/auth/me')).status, 401, 'the Google session ended');
+    const again = await browser.request('DELETE', '/auth/google');
+    assert.equal(again.status, 404, JSON.stringify(again.body));
+
+    // Signing in with that Google account no longer reaches this account.
+    const back = new GoogleFlowWalker(new TestBrowser(stack));
+    const run = await back.run('/auth/google?returnTo=/account', { email });
+    const landed = (await back.browser.get('/auth/me')).body?.user?.id;
+    assert.notEqual(landed, userId, run.finalUrl);
+  });
+
   test('GET /auth/google refuses a cross-site navigation', async () => {
     const browser = new TestBrowser(stack);
     const response = await browser.get('/auth/google?returnTo=/expenses', {
