@@ -1,4 +1,4 @@
-/** Error codes of the HTTP contract (shared/API.md). */
+/** Error codes of the HTTP contract (docs/api.md). */
 export type AuthErrorCode =
   | 'invalid_request'
   | 'unsupported_media_type'
@@ -13,7 +13,7 @@ export type AuthErrorCode =
   | 'rate_limited'
   | 'internal_error';
 
-/** Base class of every error that maps to an HTTP answer with a code from API.md. */
+/** Base class of every error that maps to an HTTP answer with a code from docs/api.md. */
 export class AuthError extends Error {
   readonly code: AuthErrorCode;
   readonly status: number;
@@ -43,7 +43,7 @@ export class InvalidRequestError extends AuthError {
 
 /**
  * A WebAuthn ceremony failed. Sign-in failures are deliberately uniform: the
- * message never says which check failed (shared/SECURITY.md, "unknown credential"
+ * message never says which check failed (docs/security.md, "unknown credential"
  * and "bad signature" indistinguishable).
  */
 export class PasskeyRejectedError extends AuthError {
@@ -70,7 +70,7 @@ export class EmailTakenError extends AuthError {
   }
 }
 
-/** A sensitive change needs a sign-in within the last few minutes (shared/API.md "Passkey management"). */
+/** A sensitive change needs a sign-in within the last few minutes (docs/api.md "Passkey management"). */
 export class ReauthRequiredError extends AuthError {
   constructor() {
     super('reauth_required', 401, 'Sign in again to confirm it is you, then retry.');

@@ -44,7 +44,7 @@ export interface CognitoAdapter {
   /** AdminUserGlobalSignOut. */
   globalSignOut(username: string): Promise<void>;
   /**
-   * ListUsers with `email = "<email>"` (exact; COGNITO.md: treat as
+   * ListUsers with `email = "<email>"` (exact; docs/cognito.md: treat as
    * case-insensitive, eventually consistent). Every page, at most 60 users.
    */
   findUsersByEmail(email: string): Promise<CognitoUser[]>;

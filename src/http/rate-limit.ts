@@ -39,7 +39,7 @@ export function rateLimitSubject(ip: string): string {
 
 /**
  * Failure-based rate limits shared by every Lambda instance through atomic
- * DynamoDB counters with TTL (shared/API.md "Operations").
+ * DynamoDB counters with TTL (docs/api.md "Operations").
  * - Per client IP: once an address has failed `ipFailures` times in the window,
  *   its requests are refused before any work is done.
  * - Per account: failures against an account beyond `accountFailures` are

@@ -14,7 +14,7 @@ const cleanText = (max: number, normalise: (value: string) => string) =>
     z.transform(normalise),
   );
 
-/** Email: trimmed, NFC, lower-cased, at most 254 characters, no control characters (shared/SECURITY.md "Input"). */
+/** Email: trimmed, NFC, lower-cased, at most 254 characters, no control characters (docs/security.md "Input"). */
 export const emailSchema = z.pipe(
   cleanText(320, (value) => value.trim().normalize('NFC').toLowerCase()),
   z.pipe(z.string().check(z.minLength(3), z.maxLength(254)), z.email('must be an email address')),

@@ -2,7 +2,7 @@
  * Account-linking rules for a Google identity's first sign-in
  * (PreSignUp_ExternalProvider), as plain functions over plain data.
  * Identities are keyed by provider + `sub`; an email match only ever links
- * when both sides have a verified email (shared/SECURITY.md "OAuth / OIDC":
+ * when both sides have a verified email (docs/security.md "OAuth / OIDC":
  * no silent merge into an unverified account — pre-account hijacking).
  */
 
@@ -63,7 +63,7 @@ export function parsePreSignUpRefusal(description: string | undefined | null): P
   return null;
 }
 
-/** `Google_<sub>` / `google_<sub>` (COGNITO.md "Hosted UI") → the Google `sub`; null for other usernames. */
+/** `Google_<sub>` / `google_<sub>` (docs/cognito.md "Hosted UI") → the Google `sub`; null for other usernames. */
 export function googleSubOf(username: string): string | null {
   const match = /^google_(.+)$/i.exec(username);
   return match?.[1] ?? null;

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as z from 'zod/mini';
 import { seal, unseal } from '../sessions/seal.ts';
 
-/** An OAuth transaction lives at most this long (shared/API.md "Cookies": oauth `Max-Age` ≤ 600). */
+/** An OAuth transaction lives at most this long (docs/api.md "Cookies": oauth `Max-Age` ≤ 600). */
 export const TRANSACTION_TTL_SECONDS = 600;
 
 export type GoogleIntent = 'signin' | 'link';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CredentialRecord } from '../store/types.ts';
 
-/** Challenges live at most 5 minutes (shared/API.md). */
+/** Challenges live at most 5 minutes (docs/api.md). */
 export const CHALLENGE_TTL_MS = 5 * 60 * 1000;
 
 /** ES256, EdDSA, RS256: the algorithms offered, and the only ones accepted at registration. */

@@ -4,7 +4,7 @@ import * as z from 'zod/mini';
 const b64url = (max: number) =>
   z.string().check(z.minLength(1), z.maxLength(max), z.regex(/^[A-Za-z0-9_-]+$/, 'expected base64url'));
 
-/** Credential ids are at most 1023 bytes (WebAuthn §5.8.3 / SECURITY.md) → 1364 base64url characters. */
+/** Credential ids are at most 1023 bytes (WebAuthn §5.8.3 / docs/security.md) → 1364 base64url characters. */
 export const credentialIdSchema = b64url(1364);
 
 const transports = z.optional(z.array(z.string().check(z.maxLength(32))).check(z.maxLength(10)));

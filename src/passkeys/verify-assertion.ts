@@ -8,7 +8,7 @@ import type { AuthenticationResponse } from './schemas.ts';
 /**
  * WebAuthn §7.2 "Verifying an Authentication Assertion" for a user Cognito is
  * signing in (`userId` is the trigger event's `userName`), with the checks the
- * library leaves to the caller (shared/SECURITY.md):
+ * library leaves to the caller (docs/security.md):
  * - the challenge was issued for sign-in and, if it named a user, for this one;
  * - step 6: the credential belongs to the user being signed in, and the
  *   `userHandle`, when present, names that same user (w3c/webauthn#753);

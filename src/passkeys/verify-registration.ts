@@ -9,7 +9,7 @@ export { CeremonyRejectedError };
 
 /**
  * WebAuthn §7.1 "Registering a New Credential", with the checks
- * @simplewebauthn/server leaves to the caller (shared/SECURITY.md): the RP ID
+ * @simplewebauthn/server leaves to the caller (docs/security.md): the RP ID
  * is always passed, user verification is required, only the offered algorithms
  * are accepted, `crossOrigin` is refused, `verified` is checked. The credential
  * is recorded for the user named in the stored ceremony, never one from the body.

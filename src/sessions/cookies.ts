@@ -1,4 +1,4 @@
-/** Cookie names and attributes of shared/API.md "Cookies". */
+/** Cookie names and attributes of docs/api.md "Cookies". */
 export interface CookieSpec {
   name: string;
   path: string;

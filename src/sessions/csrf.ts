@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** Anonymous binding used before sign-in (shared/API.md "CSRF"). */
+/** Anonymous binding used before sign-in (docs/api.md "CSRF"). */
 export const ANONYMOUS_BINDING = 'anon';
 
 /** CSRF tokens live this long; the client fetches a new one on `403 csrf_failed`. */

@@ -2,7 +2,7 @@ import { EncryptJWT, type JWTPayload, jwtDecrypt } from 'jose';
 
 /**
  * Authenticated encryption of small payloads for cookies: JWE compact, `dir` +
- * `A256GCM` (shared/SECURITY.md). `pur` names the purpose so a value sealed
+ * `A256GCM` (docs/security.md). `pur` names the purpose so a value sealed
  * for one cookie is refused as another even if keys were shared.
  */
 export async function seal(

@@ -208,7 +208,7 @@ describe('custom auth (DG: amazon-cognito-user-pools-authentication-flow, CUSTOM
     );
   });
 
-  test('COGNITO.md Custom auth — Session is single use: reuse → NotAuthorizedException "Invalid session for the user."', async () => {
+  test('docs/cognito.md Custom auth — Session is single use: reuse → NotAuthorizedException "Invalid session for the user."', async () => {
     const started = await initiate(pool.client, 'alice');
     await respond(pool.client, started.Session, 'alice', 'right');
     await rejectsWith(
@@ -296,7 +296,7 @@ describe('custom auth (DG: amazon-cognito-user-pools-authentication-flow, CUSTOM
     assert.deepEqual(pool.calls.define[1]?.request.clientMetadata, { step: 'respond' });
   });
 
-  test('COGNITO.md Trigger events — a throwing trigger → UserLambdaValidationException "<Trigger> failed with error <msg>."', async () => {
+  test('docs/cognito.md Trigger events — a throwing trigger → UserLambdaValidationException "<Trigger> failed with error <msg>."', async () => {
     const failing = await startTestPool({
       triggers: {
         async createAuthChallenge() {
@@ -334,7 +334,7 @@ describe('custom auth (DG: amazon-cognito-user-pools-authentication-flow, CUSTOM
     }
   });
 
-  test('COGNITO.md Trigger events — invalid trigger output → InvalidLambdaResponseException', async () => {
+  test('docs/cognito.md Trigger events — invalid trigger output → InvalidLambdaResponseException', async () => {
     const broken = await startTestPool({
       triggers: {
         // @ts-expect-error deliberately returns something that is not an event
@@ -351,7 +351,7 @@ describe('custom auth (DG: amazon-cognito-user-pools-authentication-flow, CUSTOM
     }
   });
 
-  test('COGNITO.md Wire — wrong ClientId → ResourceNotFoundException; other auth flows are not enabled', async () => {
+  test('docs/cognito.md Wire — wrong ClientId → ResourceNotFoundException; other auth flows are not enabled', async () => {
     await rejectsWith(
       pool.client.send(
         new AdminInitiateAuthCommand({

@@ -1,4 +1,4 @@
-// shared/SECURITY.md "JWT verification": algorithm allow-list, never `none`,
+// docs/security.md "JWT verification": algorithm allow-list, never `none`,
 // never symmetric, keys only from the configured JWKS (header jku/jwk/x5u ignored),
 // iss / aud / exp / token_use checked. Tokens come from the emulator.
 import assert from 'node:assert/strict';

@@ -178,7 +178,7 @@ describe('refresh with a grace period and without rotation', () => {
           UserPoolId: POOL.userPoolId,
           ClientId: POOL.clientId,
           AuthFlow: 'REFRESH_TOKEN_AUTH',
-          // SECRET_HASH uses the real username (COGNITO.md, Tokens).
+          // SECRET_HASH uses the real username (docs/cognito.md, Tokens).
           AuthParameters: { REFRESH_TOKEN: refreshToken, SECRET_HASH: secretHash('alice') },
         }),
       );

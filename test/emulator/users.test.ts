@@ -217,7 +217,7 @@ describe('users', () => {
     );
   });
 
-  test('COGNITO.md Wire — unknown pool → ResourceNotFoundException', async () => {
+  test('docs/cognito.md Wire — unknown pool → ResourceNotFoundException', async () => {
     await rejectsWith(
       pool.client.send(new AdminGetUserCommand({ UserPoolId: 'us-east-1_Other', Username: 'alice' })),
       'ResourceNotFoundException',
@@ -225,7 +225,7 @@ describe('users', () => {
     );
   });
 
-  test('COGNITO.md Wire — missing required member → InvalidParameterException', async () => {
+  test('docs/cognito.md Wire — missing required member → InvalidParameterException', async () => {
     await rejectsWith(
       pool.client.send(new AdminGetUserCommand({ UserPoolId: POOL.userPoolId, Username: undefined })),
       'InvalidParameterException',
@@ -233,7 +233,7 @@ describe('users', () => {
     );
   });
 
-  test('COGNITO.md Wire — JSON 1.1 error body with __type and x-amzn-ErrorType; unknown operation', async () => {
+  test('docs/cognito.md Wire — JSON 1.1 error body with __type and x-amzn-ErrorType; unknown operation', async () => {
     const response = await fetch(pool.emulator.url, {
       method: 'POST',
       headers: {

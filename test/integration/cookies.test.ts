@@ -1,4 +1,4 @@
-// shared/SECURITY.md "Sessions and cookies": attributes, size, and every forged
+// docs/security.md "Sessions and cookies": attributes, size, and every forged
 // or foreign session value refused with 401 and the cookie cleared.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -102,7 +102,7 @@ describe('cookies over HTTPS', () => {
     await stack.close();
   });
 
-  test('__Host-/__Secure- prefixes, Secure, HttpOnly and SameSite as API.md says; HSTS sent', async () => {
+  test('__Host-/__Secure- prefixes, Secure, HttpOnly and SameSite as docs/api.md says; HSTS sent', async () => {
     const browser = new TestBrowser(stack);
     const csrf = await browser.get('/auth/csrf');
     assert.match(csrf.headers.get('strict-transport-security') ?? '', /max-age=\d+/);

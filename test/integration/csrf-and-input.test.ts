@@ -1,4 +1,4 @@
-// shared/SECURITY.md "CSRF" and "Input": every attack fails with the API.md
+// docs/security.md "CSRF" and "Input": every attack fails with the docs/api.md
 // status and code, sets no session cookie, and stores nothing.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';

@@ -1,4 +1,4 @@
-// Issue 3 item 4, shared/SECURITY.md "OAuth / OIDC": identities keyed by provider + sub;
+// Issue 3 item 4, docs/security.md "OAuth / OIDC": identities keyed by provider + sub;
 // a Google identity is linked by email only to a verified-email account; an
 // unverified (passkey) account is never merged into, its owner links explicitly.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// shared/API.md "Google" and shared/SECURITY.md "OAuth / OIDC" on the local stack:
+// docs/api.md "Google" and docs/security.md "OAuth / OIDC" on the local stack:
 // API → Cognito emulator hosted UI → Google stand-in (oidc-provider) → emulator → API.
 // Every attack ends in a clean `302 /login?error=<code>` with no session cookie.
 import assert from 'node:assert/strict';

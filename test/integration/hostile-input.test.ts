@@ -1,5 +1,5 @@
 // "Every malformed, oversized, wrong-type or hostile request gets the 4xx and
-// error code of API.md; none gets a 500" — a table of hostile bodies and
+// error code of docs/api.md; none gets a 500" — a table of hostile bodies and
 // cookies thrown at every endpoint.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -66,7 +66,7 @@ after(async () => {
   await stack.close();
 });
 
-test('hostile bodies on every endpoint get a 4xx with an API.md error body, never a 500', async () => {
+test('hostile bodies on every endpoint get a 4xx with an docs/api.md error body, never a 500', async () => {
   const browser = new TestBrowser(stack);
   await browser.primeCsrf();
   await browser.post('/auth/passkey/login/options', {});

@@ -1,4 +1,4 @@
-// shared/SECURITY.md "Secrets and logs": full flows, then every log line is
+// docs/security.md "Secrets and logs": full flows, then every log line is
 // scanned for tokens, cookie values, secrets, challenges and assertions.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

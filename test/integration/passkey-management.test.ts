@@ -8,7 +8,7 @@ import { manualClock, startTestStack, type TestStack } from '../support/stack.ts
 const ICLOUD = 'fbfc3007-154e-4ecc-8c0b-6e020557d7bd';
 const MINUTE = 60 * 1000;
 
-describe('passkey management (shared/API.md "Passkey management")', () => {
+describe('passkey management (docs/api.md "Passkey management")', () => {
   let stack: TestStack;
   const time = manualClock();
   before(async () => {

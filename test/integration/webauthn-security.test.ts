@@ -1,4 +1,4 @@
-// shared/SECURITY.md "WebAuthn": each attack fails with the uniform error,
+// docs/security.md "WebAuthn": each attack fails with the uniform error,
 // no session cookie, and nothing stored or changed.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';

@@ -1,4 +1,4 @@
-// OIDC Core §3.1.3.7 and shared/SECURITY.md "OAuth / OIDC": the callback trusts an ID
+// OIDC Core §3.1.3.7 and docs/security.md "OAuth / OIDC": the callback trusts an ID
 // token only after its signature (keys from the pool's JWKS only), iss, aud, exp,
 // token_use and nonce have been checked. Tokens are made with jose and served from a
 // local JWKS, so every failure mode can be produced exactly.

@@ -1,5 +1,5 @@
 // The PreSignUp trigger's linking policy for PreSignUp_ExternalProvider
-// (DG: user-pool-lambda-pre-sign-up; COGNITO.md "Hosted UI / OAuth"), with fake lookups.
+// (DG: user-pool-lambda-pre-sign-up; docs/cognito.md "Hosted UI / OAuth"), with fake lookups.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { CognitoUser } from '../../src/cognito/types.ts';

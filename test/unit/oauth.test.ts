@@ -1,4 +1,4 @@
-// shared/SECURITY.md "OAuth / OIDC": returnTo is a relative same-origin path or `/`;
+// docs/security.md "OAuth / OIDC": returnTo is a relative same-origin path or `/`;
 // state, nonce and PKCE verifier per transaction, sealed into the browser's cookie,
 // short-lived; linking never merges into an account whose email is unverified.
 import assert from 'node:assert/strict';

@@ -1,11 +1,11 @@
 // Human messages for every error code the demo can meet: the API's codes
-// (shared/API.md), the browser client's own codes, and the codes the Google
+// (docs/api.md), the browser client's own codes, and the codes the Google
 // callback puts in `/login?error=<code>`. Used on the server (the login page's
 // `?error=`) and in the browser. An unknown code gets a generic message; the
 // code itself is never shown or echoed into the page.
 
 const MESSAGES: Readonly<Record<string, string>> = {
-  // API (shared/API.md)
+  // API (docs/api.md)
   invalid_request: 'Something in the form is not right. Check it and try again.',
   unsupported_media_type: 'The app sent a request the server could not read. Reload the page and try again.',
   payload_too_large: 'That was too much data to send. Try again with less.',

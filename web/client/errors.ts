@@ -1,6 +1,6 @@
 import type { AuthErrorCode } from '../../src/errors.ts';
 
-/** Error codes of the HTTP contract (shared/API.md), as the server sends them: the server's own list (a type only; nothing of the server is bundled). */
+/** Error codes of the HTTP contract (docs/api.md), as the server sends them: the server's own list (a type only; nothing of the server is bundled). */
 export type ApiErrorCode = AuthErrorCode;
 
 /** Codes the client itself raises: the network failed, or the browser's passkey prompt did not complete. */

@@ -9,7 +9,7 @@ export interface HttpOptions {
 type Body = Record<string, unknown>;
 
 /**
- * JSON over fetch with the CSRF double-submit header (shared/API.md "CSRF"):
+ * JSON over fetch with the CSRF double-submit header (docs/api.md "CSRF"):
  * the token comes from `GET /auth/csrf` or any response's `csrfToken` and lives
  * only in memory. Cookies travel with `credentials: 'include'`; no session or
  * refresh token is ever readable here (they are HttpOnly).

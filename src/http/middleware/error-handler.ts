@@ -9,7 +9,7 @@ export function errorBody(code: AuthErrorCode, message: string) {
 }
 
 /**
- * Maps known errors to their status and code (shared/API.md); everything else
+ * Maps known errors to their status and code (docs/api.md); everything else
  * is logged and answered with a generic 500 that reveals nothing.
  */
 export function handleError(): ErrorHandler<AppEnv> {

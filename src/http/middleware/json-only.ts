@@ -4,7 +4,7 @@ import { AuthError } from '../../errors.ts';
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
- * JSON only (shared/SECURITY.md "CSRF"): a state-changing request that declares
+ * JSON only (docs/security.md "CSRF"): a state-changing request that declares
  * another content type, or sends a body without declaring one, gets `415`.
  * HTML forms cannot send `application/json`, so this also closes the classic
  * cross-site form post.

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 
-/** Headers every response carries (shared/API.md "Conventions"). */
+/** Headers every response carries (docs/api.md "Conventions"). */
 export function securityHeaders(options: { https: boolean }): MiddlewareHandler {
   const { https } = options;
   return async function securityHeadersMiddleware(c, next) {

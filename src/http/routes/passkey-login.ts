@@ -15,7 +15,7 @@ import { startSession } from '../sessions.ts';
 const DECOY_ID_BYTES = 32;
 const UNKNOWN_USER = '00000000-0000-4000-8000-000000000000';
 
-/** `/auth/passkey/login/*`: username-first and usernameless sign-in (shared/API.md "Passkey sign-in"). */
+/** `/auth/passkey/login/*`: username-first and usernameless sign-in (docs/api.md "Passkey sign-in"). */
 export function passkeyLoginRoutes(rt: Runtime, limiter: FailureLimiter) {
   const app = new Hono<AppEnv>();
 

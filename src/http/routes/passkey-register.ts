@@ -18,7 +18,7 @@ import { startSession } from '../sessions.ts';
 /** A registration grant lets the fresh account sign in once, within this time. */
 const GRANT_TTL_MS = 60 * 1000;
 
-/** `/auth/passkey/register/*`: passkey-only sign-up with one authenticator prompt (shared/API.md "Passkey sign-up"). */
+/** `/auth/passkey/register/*`: passkey-only sign-up with one authenticator prompt (docs/api.md "Passkey sign-up"). */
 export function passkeyRegisterRoutes(rt: Runtime, limiter: FailureLimiter) {
   const app = new Hono<AppEnv>();
 

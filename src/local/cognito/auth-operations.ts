@@ -71,7 +71,7 @@ const adminInitiateAuth: OperationHandler = async (ctx, input) => {
     !ctx.settings.refreshTokenRotation.enabled
   ) {
     const { user, record } = await useRefreshToken(ctx, authParameter(params, 'REFRESH_TOKEN'));
-    // The hash uses the real username (COGNITO.md, Tokens).
+    // The hash uses the real username (docs/cognito.md, Tokens).
     checkSecretHash(ctx, user.username, params.SECRET_HASH);
     const lineage = { authTime: record.authTime, originJti: record.originJti, eventId: record.eventId };
     return {

@@ -80,7 +80,7 @@ export function optionalStringMap(input: OperationInput, member: string): Record
   return value as Record<string, string>;
 }
 
-/** Wrong pool id → ResourceNotFoundException (COGNITO.md, Wire). */
+/** Wrong pool id → ResourceNotFoundException (docs/cognito.md, Wire). */
 export function assertPool(ctx: EmulatorContext, input: OperationInput): void {
   const id = requireString(input, 'UserPoolId');
   if (id !== ctx.settings.userPoolId) {

@@ -11,7 +11,7 @@ import { type AuthenticationResult, issueTokens } from './refresh-tokens.ts';
 import { eventBase, invalidLambdaResponse, invokeTrigger, isStringMap } from './triggers.ts';
 import { type StoredUser, triggerAttributes } from './user-pool.ts';
 
-/** Server-side state behind an opaque `Session` string (COGNITO.md, Custom auth). */
+/** Server-side state behind an opaque `Session` string (docs/cognito.md, Custom auth). */
 export interface AuthSession {
   /** The real username, or the supplied one when the user does not exist. */
   username: string;

@@ -60,7 +60,7 @@ export interface HostedUiOptions {
 
 const OAUTH_SCOPES = ['openid', 'email', 'phone', 'profile', 'aws.cognito.signin.user.admin'];
 
-/** Callback and sign-out URLs: https, or http on localhost only (COGNITO.md, Hosted UI / OAuth). */
+/** Callback and sign-out URLs: https, or http on localhost only (docs/cognito.md, Hosted UI / OAuth). */
 function checkAppUrl(label: string, value: unknown, problems: string[]): void {
   let url: URL | null = null;
   try {
@@ -216,7 +216,7 @@ function settingsFrom(options: CognitoEmulatorOptions): PoolSettings {
  * Starts the local Cognito emulator: one user pool with one app client (with a
  * secret, ALLOW_CUSTOM_AUTH, case-insensitive usernames), speaking Cognito's
  * JSON 1.1 protocol so the real SDK v3 client works against it, invoking the
- * given trigger modules in process. See shared/COGNITO.md for the behaviour.
+ * given trigger modules in process. See docs/cognito.md for the behaviour.
  */
 export async function startCognitoEmulator(options: CognitoEmulatorOptions): Promise<CognitoEmulator> {
   const settings = settingsFrom(options);

@@ -23,7 +23,7 @@ export const MAX_LINKED_IDENTITIES = 5;
 /**
  * `<Provider>_<sub>`. In a case-insensitive pool (this one) Cognito stores and
  * reports it lower-cased, `google_<sub>`, while the `identities` entry keeps
- * `Google` (COGNITO.md, Hosted UI / OAuth: observed). Lookups are case-insensitive.
+ * `Google` (docs/cognito.md, Hosted UI / OAuth: observed). Lookups are case-insensitive.
  */
 export function federatedUsername(providerName: string, sub: string): string {
   return `${providerName.toLowerCase()}_${sub}`;

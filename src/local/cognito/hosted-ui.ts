@@ -159,7 +159,7 @@ export function createHostedUi({ ctx, settings, baseUrl, afterMutation }: Hosted
     }
   };
 
-  /** The IdP's redirect back (COGNITO.md: `https://<domain>/oauth2/idpresponse`). */
+  /** The IdP's redirect back (docs/cognito.md: `https://<domain>/oauth2/idpresponse`). */
   const idpResponse: Route = async (_req, res, url) => {
     const q = url.searchParams;
     const pending = takeOnce(state.pending, q.get('state') ?? '', ctx.clock());

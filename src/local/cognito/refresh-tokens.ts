@@ -11,7 +11,7 @@ export interface RefreshRecord {
   clientId: string;
   originJti: string;
   eventId: string;
-  /** Seconds; kept across refreshes (COGNITO.md, Tokens). */
+  /** Seconds; kept across refreshes (docs/cognito.md, Tokens). */
   authTime: number;
   /** Milliseconds. */
   expiresAt: number;

@@ -52,7 +52,7 @@ function send(
 
 /**
  * JSON 1.1 error: `__type` plus `message`, and `x-amzn-ErrorType`, which the
- * SDK v3 reads to pick the exception class (COGNITO.md, Wire).
+ * SDK v3 reads to pick the exception class (docs/cognito.md, Wire).
  */
 function sendError(res: ServerResponse, error: CognitoServiceError): void {
   send(

@@ -42,7 +42,7 @@ async function importSigningKey(stored: { kid: string; privateJwk: JWK }): Promi
   return { kid: stored.kid, privateKey, publicJwk: { alg: 'RS256', e, kid: stored.kid, kty, n, use: 'sig' } };
 }
 
-/** Loads persisted keys, or makes new ones. ID and access tokens get different keys (COGNITO.md, Tokens). */
+/** Loads persisted keys, or makes new ones. ID and access tokens get different keys (docs/cognito.md, Tokens). */
 export async function loadTokenKeys(stored?: SerializedKeys): Promise<TokenKeys> {
   const serialized: SerializedKeys = stored ?? {
     id: await generateSigningKey(),

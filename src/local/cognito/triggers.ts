@@ -33,7 +33,7 @@ export function eventBase<S extends string>(
  * a throw fails the API call with `UserLambdaValidationException`
  * "<Trigger> failed with error <message>."; no answer within the timeout →
  * `UnexpectedLambdaException`; an answer without a `response` object →
- * `InvalidLambdaResponseException` (COGNITO.md, Trigger events).
+ * `InvalidLambdaResponseException` (docs/cognito.md, Trigger events).
  */
 export async function invokeTrigger<E extends TriggerEventBase<string, unknown, unknown>>(
   ctx: EmulatorContext,

@@ -192,7 +192,7 @@ export class UserPool {
     user.modifiedAt = this.#clock();
   }
 
-  /** ListUsers filtering; string comparison is case-insensitive (COGNITO.md: docs disagree). */
+  /** ListUsers filtering; string comparison is case-insensitive (docs/cognito.md: docs disagree). */
   list(filter: string | undefined): StoredUser[] {
     const users = this.all().sort(
       (a, b) => a.createdAt - b.createdAt || a.username.localeCompare(b.username),
