@@ -10,7 +10,7 @@ import {
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { createUser, POOL, signIn, startTestPool } from './setup.ts';
 
-// ARCHITECTURE.md "npm start ... persisting to a local data directory": users,
+// README.md "npm start ... persisting to a local data directory": users,
 // signing keys and refresh tokens survive a restart of the emulator.
 test('dataFile — users, signing keys and refresh tokens survive a restart (atomic write, no temp files left)', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'cognito-emulator-'));
