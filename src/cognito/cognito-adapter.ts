@@ -22,6 +22,7 @@ import {
   UnlinkRejectedError,
   UserExistsError,
 } from './errors.ts';
+import { linkedGoogleSubs } from './google-identities.ts';
 import type { CognitoAdapter, CognitoTokens, CognitoUser } from './types.ts';
 
 export interface CognitoAdapterOptions {
@@ -81,27 +82,6 @@ function toUser(input: {
     attributes,
     createdAt: input.UserCreateDate instanceof Date ? input.UserCreateDate.getTime() : null,
   };
-}
-
-/**
- * The Google subjects in a user's `identities` attribute (a JSON list of
- * `{providerName, userId, ...}`; DG: cognito-user-pools-identity-federation-consolidate-users).
- */
-function linkedGoogleSubs(identities: string | undefined): string[] {
-  if (!identities) return [];
-  try {
-    const list = JSON.parse(identities) as unknown;
-    if (!Array.isArray(list)) return [];
-    return list
-      .filter(
-        (entry): entry is { providerName: unknown; userId: unknown } =>
-          typeof entry === 'object' && entry !== null,
-      )
-      .filter((entry) => entry.providerName === 'Google' && typeof entry.userId === 'string')
-      .map((entry) => String(entry.userId));
-  } catch {
-    return [];
-  }
 }
 
 function toTokens(result: AuthenticationResultType | undefined): CognitoTokens {

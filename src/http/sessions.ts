@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { googleIdentityOf } from '../cognito/google-identities.ts';
 import type { IdTokenClaims } from '../cognito/id-token.ts';
 import type { CognitoTokens } from '../cognito/types.ts';
 import { ReauthRequiredError, UnauthenticatedError } from '../errors.ts';
@@ -18,7 +19,7 @@ import {
 } from '../sessions/session.ts';
 import { isSteppedUp, SESSION_ABSOLUTE_MS, sessionCookieExpiry } from '../sessions/session-policy.ts';
 import type { SessionRecord, SignInMethods } from '../store/types.ts';
-import { clearCookie, writeCookie } from './cookies.ts';
+import { clearCookie, readCookie, writeCookie } from './cookies.ts';
 import type { AppEnv, Runtime } from './deps.ts';
 import { securityEvent } from './security-events.ts';
 
@@ -43,31 +44,29 @@ export function clearAuthCookies(c: Ctx, rt: Runtime): void {
   clearCookie(c, jar.ceremony);
 }
 
-/** Whether a verified ID token says a Google identity is linked to the user. */
-export function googleIdentityOf(claims: IdTokenClaims): string | null {
-  return (
-    claims.identities.find((identity) => identity.providerName.toLowerCase() === 'google')?.userId ?? null
-  );
-}
-
 /**
  * The API's `User`: `email` is the service's own (the standard attribute only
  * the service writes, through admin calls), `google.email` is Google's (a
  * custom attribute the hosted UI rewrites at every Google sign-in).
  */
 export function userFrom(claims: IdTokenClaims, methods: SignInMethods): User {
-  const providers: Provider[] = [];
-  if (methods.passkeys > 0) providers.push('passkey');
-  if (methods.google) providers.push('google');
   return {
     id: claims.username,
     email: claims.email || claims.googleEmail || '',
     emailVerified: claims.emailVerified,
     ...(claims.name ? { name: claims.name } : {}),
     ...(claims.picture ? { picture: claims.picture } : {}),
-    providers,
+    providers: providersOf(methods),
     ...(methods.google && claims.googleEmail ? { google: { email: claims.googleEmail } } : {}),
   };
+}
+
+/** The API's `providers`, derived from the sign-in methods record. */
+function providersOf(methods: SignInMethods): Provider[] {
+  const providers: Provider[] = [];
+  if (methods.passkeys > 0) providers.push('passkey');
+  if (methods.google) providers.push('google');
+  return providers;
 }
 
 /**
@@ -204,7 +203,7 @@ export async function requireSession(c: Ctx, rt: Runtime): Promise<CurrentSessio
   const { session, sessionCookieSid } = c.var.auth;
   if (!session) {
     // An expired or invalid session cookie goes; the refresh cookie stays so the client can renew.
-    if (sessionCookieSid !== null || c.req.header('cookie')?.includes(jarOf(rt).session.name))
+    if (sessionCookieSid !== null || readCookie(c, jarOf(rt).session) !== undefined)
       clearCookie(c, jarOf(rt).session);
     throw new UnauthenticatedError();
   }
@@ -285,22 +284,34 @@ export function describeSession(session: Session) {
   };
 }
 
-/** Rewrites the session cookie (and the record's user) after this session changed the user's sign-in methods. */
+/**
+ * After this session changed the user's sign-in methods: the user's
+ * `providers` are read again from the methods record (one strongly consistent
+ * GetItem), and the session record and cookie are rewritten. `google` replaces
+ * the linked Google account (null: none); `stepUpAt` records a fresh step-up.
+ */
 export async function updateCurrentUser(
   c: Ctx,
   rt: Runtime,
   current: CurrentSession,
-  change: { user: User; stepUpAt?: number },
+  change: { google?: { email: string } | null; stepUpAt?: number } = {},
 ): Promise<void> {
-  const { record } = current;
-  const stored = {
-    ...record,
-    user: JSON.stringify(change.user),
-    stepUpAt: change.stepUpAt ?? record.stepUpAt,
+  const { record, session } = current;
+  const { google: previous, ...rest } = session.user;
+  const methods = await rt.store.ensureSignInMethods(
+    record.userId,
+    session.user.providers.includes('google'),
+  );
+  const google = change.google === undefined ? previous : (change.google ?? undefined);
+  const user: User = {
+    ...rest,
+    providers: providersOf(methods),
+    ...(methods.google && google ? { google } : {}),
   };
+  const stored = { ...record, user: JSON.stringify(user), stepUpAt: change.stepUpAt ?? record.stepUpAt };
   await rt.store.updateSession(record.userId, record.id, {
     user: stored.user,
     ...(change.stepUpAt !== undefined ? { stepUpAt: change.stepUpAt } : {}),
   });
-  await writeSessionCookie(c, rt, stored, change.user);
+  await writeSessionCookie(c, rt, stored, user);
 }

@@ -1,4 +1,5 @@
 import { LinkRejectedError } from '../cognito/errors.ts';
+import { googleIdentityOf } from '../cognito/google-identities.ts';
 import type { IdTokenClaims } from '../cognito/id-token.ts';
 import type { CognitoAdapter } from '../cognito/types.ts';
 import type { Store } from '../store/types.ts';
@@ -23,9 +24,7 @@ export async function linkGoogleToUser(
 ): Promise<{ googleSub: string }> {
   const { store, cognito } = deps;
   const { userId, claims } = input;
-  const googleSub =
-    claims.identities.find((identity) => identity.providerName.toLowerCase() === 'google')?.userId ??
-    googleSubOf(claims.username);
+  const googleSub = googleIdentityOf(claims) ?? googleSubOf(claims.username);
   const federated = claims.username === userId ? null : await cognito.getUser(claims.username);
   const decision = decideExplicitLink({
     currentUsername: userId,

@@ -27,9 +27,16 @@ export function frontendRedirect(settings: GoogleUrlSettings, returnTo: string):
   return `${settings.frontendUrl}${returnTo}`;
 }
 
-/** Where the callback sends the browser on failure. */
-export function loginErrorRedirect(settings: GoogleUrlSettings, code: string): string {
-  return `${settings.frontendUrl}/login?error=${encodeURIComponent(code)}`;
+/**
+ * Where the Google routes send the browser on failure: `/login?error=<code>`,
+ * or for a failed link `/account?error=<code>`, the page the link began on.
+ */
+export function errorRedirect(
+  settings: GoogleUrlSettings,
+  page: '/login' | '/account',
+  code: string,
+): string {
+  return `${settings.frontendUrl}${page}?error=${encodeURIComponent(code)}`;
 }
 
 /**

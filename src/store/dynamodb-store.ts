@@ -12,6 +12,7 @@ import {
   CredentialConflictError,
   CredentialExistsError,
   cancellationCodes,
+  conditionalWrite,
   isConditionalCheckFailed,
   translateCreateAccountError,
 } from './errors.ts';
@@ -129,7 +130,7 @@ export function createDynamoDbStore({ client, tableName, clock = systemClock }: 
   }
 
   return {
-    ...createUserRecordOperations({ client, TableName, clock, listCredentials }),
+    ...createUserRecordOperations({ client, TableName, clock, get, listCredentials }),
 
     async putChallenge(record) {
       await client.send(new PutItemCommand({ TableName, Item: challengeToItem(record) }));
@@ -194,21 +195,17 @@ export function createDynamoDbStore({ client, tableName, clock = systemClock }: 
       }
     },
 
-    async claimEmail({ userId, email }) {
-      try {
-        await client.send(
+    claimEmail({ userId, email }) {
+      return conditionalWrite(() =>
+        client.send(
           new PutItemCommand({
             TableName,
             Item: { ...key.email(email), userId: s(userId), createdAt: n(clock()) },
             ConditionExpression: `${NOT_EXISTS} OR userId = :userId`,
             ExpressionAttributeValues: { ':userId': s(userId) },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async deleteAccount({ userId, email }) {

@@ -33,6 +33,17 @@ export function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
+/** Runs a conditional write: true when it was applied, false when its condition failed; other errors rethrown. */
+export async function conditionalWrite(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return false;
+    throw error;
+  }
+}
+
 /**
  * For a cancelled TransactWriteItems, the cancellation code of each item in
  * request order (`'None'` for items that did not fail); null for any other error.

@@ -1,14 +1,13 @@
 import {
   DeleteItemCommand,
   type DynamoDBClient,
-  GetItemCommand,
   PutItemCommand,
   QueryCommand,
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { Clock } from '../errors.ts';
-import { cancellationCodes, isConditionalCheckFailed } from './errors.ts';
+import { cancellationCodes, conditionalWrite } from './errors.ts';
 import { type Item, key, n, num, s } from './items.ts';
 import { PARTITION_KEY, SORT_KEY } from './table.ts';
 import type { CredentialRecord, Store } from './types.ts';
@@ -38,25 +37,11 @@ export function createUserRecordOperations(input: {
   client: DynamoDBClient;
   TableName: string;
   clock: Clock;
+  /** The store's strongly consistent GetItem. */
+  get: (Key: Item) => Promise<Item | null>;
   listCredentials: (userId: string) => Promise<CredentialRecord[]>;
 }): UserRecordOperations {
-  const { client, TableName, clock, listCredentials } = input;
-
-  async function get(Key: Item): Promise<Item | null> {
-    const { Item } = await client.send(new GetItemCommand({ TableName, Key, ConsistentRead: true }));
-    return Item ?? null;
-  }
-
-  /** Runs a conditional write; false when its condition failed. */
-  async function conditional(write: () => Promise<unknown>): Promise<boolean> {
-    try {
-      await write();
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
-  }
+  const { client, TableName, clock, get, listCredentials } = input;
 
   const live = (item: Item | null) => {
     if (!item) return null;
@@ -105,7 +90,7 @@ export function createUserRecordOperations(input: {
       const existing = await get(userKey.methods(userId));
       if (existing) return { passkeys: num(existing, 'passkeys'), google: existing.google?.BOOL === true };
       const methods = { passkeys: (await listCredentials(userId)).length, google: googleLinked };
-      const created = await conditional(() =>
+      const created = await conditionalWrite(() =>
         client.send(
           new PutItemCommand({
             TableName,
@@ -125,7 +110,7 @@ export function createUserRecordOperations(input: {
     },
 
     setGoogleLinked(userId, linked) {
-      return conditional(() =>
+      return conditionalWrite(() =>
         client.send(
           new UpdateItemCommand({
             TableName,
@@ -194,7 +179,7 @@ export function createUserRecordOperations(input: {
     },
 
     renewSession(userId, id, renewal) {
-      return conditional(() =>
+      return conditionalWrite(() =>
         client.send(
           new UpdateItemCommand({
             TableName,
@@ -230,7 +215,7 @@ export function createUserRecordOperations(input: {
         values[':user'] = s(change.user);
       }
       if (sets.length === 0) throw new TypeError('updateSession needs stepUpAt or user');
-      return conditional(() =>
+      return conditionalWrite(() =>
         client.send(
           new UpdateItemCommand({
             TableName,

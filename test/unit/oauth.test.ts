@@ -20,7 +20,7 @@ import {
   sealTransaction,
   TRANSACTION_TTL_SECONDS,
 } from '../../src/oauth/transaction.ts';
-import { hostedUiLogoutUrl, loginErrorRedirect } from '../../src/oauth/urls.ts';
+import { errorRedirect, hostedUiLogoutUrl } from '../../src/oauth/urls.ts';
 import { deriveKeys } from '../../src/sessions/keys.ts';
 import { TEST_SECRET_KEY } from '../support/stack.ts';
 
@@ -255,7 +255,7 @@ describe('Google URLs', () => {
 
   test('error redirects go to the login page with the code', () => {
     assert.equal(
-      loginErrorRedirect(settings, 'account_exists_sign_in_with_passkey'),
+      errorRedirect(settings, '/login', 'account_exists_sign_in_with_passkey'),
       'https://app.example.com/login?error=account_exists_sign_in_with_passkey',
     );
     assert.equal(new GoogleSignInError('google_failed', 'x').code, 'google_failed');

@@ -1,8 +1,9 @@
 import { type Context, Hono } from 'hono';
+import { linkedGoogleSubs } from '../../cognito/google-identities.ts';
 import { createHostedUiClient, type HostedUiClient } from '../../cognito/hosted-ui.ts';
 import type { IdTokenClaims } from '../../cognito/id-token.ts';
 import type { CognitoTokens } from '../../cognito/types.ts';
-import { AuthError, LastSignInMethodError, NotFoundError } from '../../errors.ts';
+import { AuthError, LastSignInMethodError, NotFoundError, UnauthenticatedError } from '../../errors.ts';
 import type { LogFields } from '../../logging/logger.ts';
 import { GoogleSignInError } from '../../oauth/errors.ts';
 import { sameText, verifyCallbackIdToken } from '../../oauth/id-token.ts';
@@ -17,12 +18,7 @@ import {
   sealTransaction,
   TRANSACTION_TTL_SECONDS,
 } from '../../oauth/transaction.ts';
-import {
-  callbackUrl,
-  frontendRedirect,
-  type GoogleUrlSettings,
-  loginErrorRedirect,
-} from '../../oauth/urls.ts';
+import { callbackUrl, errorRedirect, frontendRedirect, type GoogleUrlSettings } from '../../oauth/urls.ts';
 import { clearCookie, readCookie, writeCookie } from '../cookies.ts';
 import type { AppEnv, Runtime } from '../deps.ts';
 import type { FailureLimiter } from '../rate-limit.ts';
@@ -96,10 +92,7 @@ export function googleRoutes(
     const fields = { code, ...errorFields(error) };
     if (error instanceof GoogleSignInError) c.get('log').info('google sign-in refused', fields);
     else c.get('log').warn('google sign-in failed', fields);
-    const location = options.linking
-      ? `${frontendRedirect(urls, '/account')}?error=${encodeURIComponent(code)}`
-      : loginErrorRedirect(urls, code);
-    return c.redirect(location, 302);
+    return c.redirect(errorRedirect(urls, options.linking ? '/account' : '/login', code), 302);
   };
 
   /** Stores and binds a transaction; returns the hosted-UI URL to send the browser to. */
@@ -164,32 +157,16 @@ export function googleRoutes(
     const current = await requireSession(c, rt);
     requireStepUp(rt, current);
     const { user } = current.session;
-    const googleSub = await linkedGoogleSub(user.id);
+    const cognitoUser = await rt.cognito.getUser(user.id);
+    const googleSub = linkedGoogleSubs(cognitoUser?.attributes.identities)[0] ?? null;
     const outcome = await unlinkGoogleFromUser(rt, { userId: user.id, googleSub });
     if (outcome === 'not-linked') throw new NotFoundError('No Google account is linked.');
     if (outcome === 'last-sign-in-method') throw new LastSignInMethodError();
     securityEvent(c, 'google_unlinked', { userId: user.id });
     await endSessions(c, rt, { userId: user.id, except: current.record.id, reason: 'google_unlinked' });
-    const { google: _google, ...rest } = user;
-    await updateCurrentUser(c, rt, current, {
-      user: { ...rest, providers: user.providers.filter((p) => p !== 'google') },
-    });
+    await updateCurrentUser(c, rt, current, { google: null });
     return c.body(null, 204);
   });
-
-  /** The Google `sub` linked to the user in Cognito (its `identities` attribute), or null. */
-  async function linkedGoogleSub(userId: string): Promise<string | null> {
-    const user = await rt.cognito.getUser(userId);
-    const raw = user?.attributes.identities;
-    if (!raw) return null;
-    try {
-      const list = JSON.parse(raw) as { providerName?: unknown; userId?: unknown }[];
-      const google = list.find((i) => String(i.providerName).toLowerCase() === 'google');
-      return typeof google?.userId === 'string' ? google.userId : null;
-    } catch {
-      return null;
-    }
-  }
 
   app.get('/callback', async (c) => {
     const sealed = readCookie(c, jar.oauth);
@@ -281,8 +258,14 @@ export function googleRoutes(
     claims: IdTokenClaims,
   ): Promise<void> {
     const { session } = c.var.auth;
+    // Only "this session has ended" means the link cannot finish; any other failure is a failure.
     const current =
-      session && tx.linkUser?.sid === session.sid ? await requireSession(c, rt).catch(() => null) : null;
+      session && tx.linkUser?.sid === session.sid
+        ? await requireSession(c, rt).catch((error: unknown) => {
+            if (error instanceof UnauthenticatedError) return null;
+            throw error;
+          })
+        : null;
     // The tokens of this round trip are not kept: the user stays in the session they linked from.
     if (tokens.refreshToken) {
       await rt.cognito.revoke(tokens.refreshToken).catch((error: unknown) => {
@@ -295,12 +278,12 @@ export function googleRoutes(
     const { user } = current.session;
     await rt.store.consumeChallenge(pendingLinkId(user.id));
     await linkGoogleToUser(rt, { userId: user.id, claims, transactionCreatedAt: tx.createdAt });
-    const providers = user.providers.includes('google')
-      ? user.providers
-      : [...user.providers, 'google' as const];
-    await updateCurrentUser(c, rt, current, {
-      user: { ...user, providers, ...(claims.googleEmail ? { google: { email: claims.googleEmail } } : {}) },
-    });
+    await updateCurrentUser(
+      c,
+      rt,
+      current,
+      claims.googleEmail ? { google: { email: claims.googleEmail } } : {},
+    );
     securityEvent(c, 'google_linked', { userId: user.id });
   }
 

@@ -9,7 +9,6 @@ import { authenticatorNameOf } from '../../passkeys/aaguid-names.ts';
 import { buildRegistrationOptions } from '../../passkeys/ceremony-options.ts';
 import { credentialIdSchema } from '../../passkeys/schemas.ts';
 import { CeremonyRejectedError, verifyPasskeyRegistration } from '../../passkeys/verify-registration.ts';
-import type { Provider } from '../../sessions/session.ts';
 import { CredentialExistsError } from '../../store/errors.ts';
 import type { CredentialRecord } from '../../store/types.ts';
 import { readJson } from '../body.ts';
@@ -31,10 +30,6 @@ export function describePasskey(credential: CredentialRecord) {
     transports: credential.transports,
     ...(authenticatorName ? { authenticatorName } : {}),
   };
-}
-
-function withProvider(providers: Provider[], provider: Provider): Provider[] {
-  return providers.includes(provider) ? providers : [...providers, provider];
 }
 
 /** A path id that cannot be a credential id is a bad request, not a lookup. */
@@ -114,10 +109,7 @@ export function passkeyManagementRoutes(rt: Runtime) {
     }
     securityEvent(c, 'passkey_added', { userId: session.user.id });
     // Registering a passkey is a user-verified ceremony: a fresh step-up for this session.
-    await updateCurrentUser(c, rt, current, {
-      user: { ...session.user, providers: withProvider(session.user.providers, 'passkey') },
-      stepUpAt: rt.clock(),
-    });
+    await updateCurrentUser(c, rt, current, { stepUpAt: rt.clock() });
     return c.json({ passkey: describePasskey(credential) }, 201);
   });
 
@@ -144,9 +136,7 @@ export function passkeyManagementRoutes(rt: Runtime) {
     securityEvent(c, 'passkey_deleted', { userId: user.id });
     // The deleted passkey may have been how someone else got in: every other session ends.
     await endSessions(c, rt, { userId: user.id, except: current.record.id, reason: 'passkey_deleted' });
-    const remaining = await rt.store.listCredentials(user.id);
-    const providers = user.providers.filter((p) => p !== 'passkey' || remaining.some((r) => r.id !== id));
-    await updateCurrentUser(c, rt, current, { user: { ...user, providers } });
+    await updateCurrentUser(c, rt, current);
     return c.body(null, 204);
   });
 
