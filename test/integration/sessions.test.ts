@@ -298,6 +298,68 @@ describe('sessions end when they are ended', () => {
     assertUnauthenticated(await old.get('/auth/me'));
   });
 
+  test('logout everywhere from a copy of ended cookies ends nothing else', async () => {
+    const { browser, authenticator, email } = await newUser();
+    const laptop = new TestBrowser(stack, { ip: '198.51.100.22' });
+    assert.equal((await signIn(laptop, authenticator, { email })).status, 200);
+    const stale = copyOf(browser);
+    assert.equal((await browser.post('/auth/logout')).status, 200);
+    const attempt = await stale.post('/auth/logout', { everywhere: true });
+    assert.equal(attempt.status, 200, JSON.stringify(attempt.body));
+    assert.equal((await laptop.get('/auth/me')).status, 200, 'the other session is untouched');
+    assert.equal((await laptop.get('/auth/sessions')).body.sessions.length, 1);
+  });
+
+  test('security events carry the user and request id; no log line holds a cookie value', async () => {
+    const seen = new Set<string>();
+    const remember = (holder: TestBrowser) => {
+      for (const value of holder.cookies.values()) seen.add(value);
+    };
+    const { browser, userId } = await newUser('logged');
+    remember(browser);
+    const thief = copyOf(browser);
+    time.advance(11 * MINUTE);
+    assert.equal((await browser.post('/auth/refresh')).status, 200);
+    remember(browser);
+    time.advance(20 * 1000);
+    assertUnauthenticated(await thief.post('/auth/refresh'));
+    const events = stack.logs
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.userId === userId && typeof line.event === 'string');
+    for (const name of ['account_created', 'signed_in', 'refresh_reuse', 'session_ended']) {
+      const event = events.find((line) => line.event === name);
+      assert.ok(event, `${name} logged: ${JSON.stringify(events)}`);
+      assert.equal(typeof event.requestId, 'string');
+    }
+    for (const line of stack.logs) {
+      for (const value of seen) assert.ok(!line.includes(value), `a cookie value in a log line: ${line}`);
+    }
+  });
+
+  test('sign-up options and GET /auth/google are limited per IP too, and a refused request sets no cookie', async () => {
+    for (const [ip, call] of [
+      [
+        '192.0.2.41',
+        (b: TestBrowser) => b.post('/auth/passkey/register/options', { email: uniqueEmail('flood') }),
+      ],
+      ['192.0.2.42', (b: TestBrowser) => b.get('/auth/google?returnTo=/expenses')],
+    ] as const) {
+      const flood = new TestBrowser(stack, { ip });
+      await flood.primeCsrf();
+      let limited: TestResponse | null = null;
+      for (let i = 0; i < 200 && !limited; i++) {
+        const response = await call(flood);
+        if (response.status === 429) limited = response;
+        else assert.ok(response.status === 200 || response.status === 302, String(response.status));
+      }
+      assert.ok(limited, `${ip}: the flood is limited`);
+      assert.equal(limited.body.error.code, 'rate_limited');
+      const setsValue = limited.setCookies.some((line) => /^(ceremony|oauth)=[^;]+/.test(line));
+      assert.equal(setsValue, false, limited.setCookies.join(' | '));
+    }
+    time.advance(5 * MINUTE);
+  });
+
   test('sign-in option endpoints are limited per IP (IPv6 grouped by /64)', async () => {
     const flood = new TestBrowser(stack, { ip: '2001:db8:aa:bb::1' });
     await flood.primeCsrf();
