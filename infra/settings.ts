@@ -54,6 +54,9 @@ const PASS_THROUGH = [
   'RATE_LIMIT_IP_FAILURES',
   'RATE_LIMIT_ACCOUNT_FAILURES',
   'RATE_LIMIT_IP_REQUESTS',
+  'RATE_LIMIT_EMAIL_SENDS',
+  'RATE_LIMIT_IP_EMAIL_SENDS',
+  'MAIL_START_FLOOR_MS',
   'LOG_LEVEL',
 ] as const;
 
@@ -71,6 +74,7 @@ export function loadDeploySettings(env: Record<string, string | undefined>): Dep
   // Endpoint overrides are for the local stack; a deployed function must reach AWS.
   delete service.COGNITO_ENDPOINT;
   delete service.DYNAMODB_ENDPOINT;
+  delete service.MAIL_ENDPOINT;
   if (!env.API_GATEWAY_INVOKE_URL) service.API_GATEWAY_INVOKE_URL = 'https://placeholder.execute-api.aws';
   let config: ReturnType<typeof loadConfig> | undefined;
   try {

@@ -1,10 +1,12 @@
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createCognitoAdapter } from './cognito/cognito-adapter.ts';
 import { createIdTokenVerifier, type IdTokenVerifier } from './cognito/id-token.ts';
 import type { CognitoAdapter } from './cognito/types.ts';
 import type { Config } from './config/config.ts';
 import type { Clock } from './errors.ts';
+import { createSesMailer, type Mailer } from './mail/mailer.ts';
 import { createDynamoDbStore } from './store/dynamodb-store.ts';
 import type { Store } from './store/types.ts';
 
@@ -12,6 +14,7 @@ export interface Adapters {
   store: Store;
   cognito: CognitoAdapter;
   verifyIdToken: IdTokenVerifier;
+  mailer: Mailer;
 }
 
 /**
@@ -23,6 +26,7 @@ export function createAdapters(input: {
   config: Config;
   dynamodb: DynamoDBClient;
   cognito: CognitoIdentityProviderClient;
+  ses: SESv2Client;
   clock: Clock;
 }): Adapters {
   const { config, clock } = input;
@@ -38,6 +42,11 @@ export function createAdapters(input: {
       issuer: config.cognito.issuer,
       jwksUri: config.cognito.jwksUri,
       clientId: config.cognito.clientId,
+    }),
+    mailer: createSesMailer({
+      client: input.ses,
+      from: config.mail.from,
+      configurationSet: config.mail.configurationSet,
     }),
   };
 }

@@ -4,7 +4,8 @@ export type AuthErrorCode =
   | 'unsupported_media_type'
   | 'payload_too_large'
   | 'csrf_failed'
-  | 'email_taken'
+  | 'code_invalid'
+  | 'recovery_session'
   | 'passkey_rejected'
   | 'unauthenticated'
   | 'reauth_required'
@@ -64,9 +65,21 @@ export class CsrfError extends AuthError {
   }
 }
 
-export class EmailTakenError extends AuthError {
+/** An emailed code was wrong, used, expired, for another address or another browser: one answer for all. */
+export class CodeInvalidError extends AuthError {
   constructor() {
-    super('email_taken', 409, 'An account with this email already exists.');
+    super(
+      'code_invalid',
+      400,
+      'The code is wrong or has expired. Check the latest email, or ask for a new code.',
+    );
+  }
+}
+
+/** A recovery session may only read the user, add a passkey and sign out (docs/api.md "Passkey management"). */
+export class RecoverySessionError extends AuthError {
+  constructor() {
+    super('recovery_session', 403, 'Add a passkey first: a recovery session can do nothing else.');
   }
 }
 

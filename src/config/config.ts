@@ -32,7 +32,25 @@ export interface Config {
   allowedOrigins: string[];
   /** Cookies get `Secure` and the `__Host-`/`__Secure-` prefixes when the API is served over HTTPS. */
   secureCookies: boolean;
-  rateLimit: { windowSeconds: number; ipFailures: number; accountFailures: number; ipRequests: number };
+  rateLimit: {
+    windowSeconds: number;
+    ipFailures: number;
+    accountFailures: number;
+    ipRequests: number;
+    /** Code mails per window to one address, and started per window from one address (IPv6: /64). */
+    emailSends: number;
+    ipEmailSends: number;
+  };
+  mail: {
+    /** Sender address (an SES-verified identity, or one in a verified domain). */
+    from: string;
+    /** SES configuration set the stack created; none locally. */
+    configurationSet: string | undefined;
+    /** SES endpoint override (aws-ses-v2-local); undefined in AWS. */
+    endpoint: string | undefined;
+    /** Every code-start request takes at least this long, mail or no mail (no enumeration by timing). */
+    startFloorMs: number;
+  };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
 
@@ -151,6 +169,23 @@ const schema = z.object({
   RATE_LIMIT_IP_FAILURES: z._default(intInRange(1, 100_000), 30),
   RATE_LIMIT_ACCOUNT_FAILURES: z._default(intInRange(1, 100_000), 10),
   RATE_LIMIT_IP_REQUESTS: z._default(intInRange(1, 1_000_000), 100),
+  RATE_LIMIT_EMAIL_SENDS: z._default(intInRange(1, 1000), 5),
+  RATE_LIMIT_IP_EMAIL_SENDS: z._default(intInRange(1, 100_000), 20),
+  MAIL_FROM: z
+    .string()
+    .check(
+      z.trim(),
+      z.toLowerCase(),
+      z.regex(
+        /^[^\s@<>]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/,
+        'expected a sender address, e.g. no-reply@example.com',
+      ),
+    ),
+  MAIL_CONFIGURATION_SET: z.optional(
+    z.string().check(z.trim(), z.regex(/^[\w-]{1,64}$/, 'expected an SES configuration set name')),
+  ),
+  MAIL_ENDPOINT: z.optional(httpUrl('SES endpoint')),
+  MAIL_START_FLOOR_MS: z._default(intInRange(0, 10_000), 750),
   LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
 });
 
@@ -184,6 +219,10 @@ export function localDefaults(port: number): Record<string, string> {
     RP_NAME: 'Expenser (local)',
     RP_ORIGIN: origin,
     DYNAMODB_TABLE_NAME: 'expenser-auth',
+    // aws-ses-v2-local refuses senders on `.local`; `.example` is reserved for examples (RFC 2606).
+    MAIL_FROM: 'no-reply@expenser.example',
+    // Locally a start answers quickly; the floor still hides whether mail was sent.
+    MAIL_START_FLOOR_MS: '250',
   };
 }
 
@@ -251,6 +290,14 @@ export function loadConfig(env: Record<string, string | undefined>, mode: Runtim
       ipFailures: e.RATE_LIMIT_IP_FAILURES,
       accountFailures: e.RATE_LIMIT_ACCOUNT_FAILURES,
       ipRequests: e.RATE_LIMIT_IP_REQUESTS,
+      emailSends: e.RATE_LIMIT_EMAIL_SENDS,
+      ipEmailSends: e.RATE_LIMIT_IP_EMAIL_SENDS,
+    },
+    mail: {
+      from: e.MAIL_FROM,
+      configurationSet: e.MAIL_CONFIGURATION_SET,
+      endpoint: e.MAIL_ENDPOINT,
+      startFloorMs: e.MAIL_START_FLOOR_MS,
     },
     logLevel: e.LOG_LEVEL,
   };

@@ -16,6 +16,7 @@ import { passkeyLoginRoutes } from './routes/passkey-login.ts';
 import { passkeyRegisterRoutes } from './routes/passkey-register.ts';
 import { passkeyManagementRoutes } from './routes/passkeys.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { signupRoutes } from './routes/signup.ts';
 
 /** Request bodies over this size get `413` before they are parsed. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
   auth.get('/health', (c) => c.json({ status: 'ok' }));
   auth.route('/', sessionRoutes(rt));
+  auth.route('/signup', signupRoutes(rt, limiter));
   auth.route('/passkey/register', passkeyRegisterRoutes(rt, limiter));
   auth.route('/passkey/login', passkeyLoginRoutes(rt, limiter));
   auth.route('/passkeys', passkeyManagementRoutes(rt));

@@ -4,6 +4,7 @@ import type { CognitoAdapter } from '../cognito/types.ts';
 import type { Config } from '../config/config.ts';
 import type { Clock } from '../errors.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { Mailer } from '../mail/mailer.ts';
 import type { Keys } from '../sessions/keys.ts';
 import type { RefreshState, Session } from '../sessions/session.ts';
 import type { Store } from '../store/types.ts';
@@ -14,6 +15,7 @@ export interface AppDeps {
   store: Store;
   cognito: CognitoAdapter;
   verifyIdToken: IdTokenVerifier;
+  mailer: Mailer;
   clock: Clock;
   logger: Logger;
   /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { RateLimitedError } from '../errors.ts';
 import type { Store } from '../store/types.ts';
 
@@ -8,6 +9,9 @@ export interface FailureLimiterOptions {
   accountFailures: number;
   /** Requests per window and address to each unauthenticated endpoint that stores something. */
   ipRequests: number;
+  /** Code requests per window to one email address, and from one address (IPv6: /64). */
+  emailSends: number;
+  ipEmailSends: number;
 }
 
 /**
@@ -48,7 +52,7 @@ export function rateLimitSubject(ip: string): string {
  *   many others are failing against it.
  */
 export function createFailureLimiter(options: FailureLimiterOptions) {
-  const { store, windowSeconds, ipFailures, accountFailures, ipRequests } = options;
+  const { store, windowSeconds, ipFailures, accountFailures, ipRequests, emailSends, ipEmailSends } = options;
   const ipKey = (ip: string) => `ip:${rateLimitSubject(ip)}`;
   const accountKey = (userId: string) => `acct:${userId}`;
 
@@ -64,6 +68,21 @@ export function createFailureLimiter(options: FailureLimiterOptions) {
         windowSeconds,
       );
       if (count > ipRequests) throw new RateLimitedError(retryAfterSeconds);
+    },
+    /**
+     * Counts one request for an emailed code, per client address and per
+     * recipient, and throws `RateLimitedError` past either budget. Counted
+     * whether or not mail is then sent, so the answer reveals nothing. The
+     * recipient's counter is keyed by a hash: no address is written to it.
+     */
+    async assertMailAllowed(ip: string, email: string): Promise<void> {
+      const recipient = createHash('sha256').update(email).digest('base64url').slice(0, 22);
+      const [byIp, byRecipient] = await Promise.all([
+        store.recordFailure(`mail-ip:${rateLimitSubject(ip)}`, windowSeconds),
+        store.recordFailure(`mail-to:${recipient}`, windowSeconds),
+      ]);
+      if (byIp.count > ipEmailSends) throw new RateLimitedError(byIp.retryAfterSeconds);
+      if (byRecipient.count > emailSends) throw new RateLimitedError(byRecipient.retryAfterSeconds);
     },
     /** Throws `RateLimitedError` when this address is over its failure budget. */
     async assertIpAllowed(ip: string): Promise<void> {

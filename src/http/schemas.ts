@@ -26,7 +26,19 @@ const displayText = (max: number) =>
     z.string().check(z.minLength(1), z.maxLength(max)),
   );
 
-export const registerOptionsBody = z.object({ email: emailSchema, displayName: z.optional(displayText(64)) });
+/** An emailed code as typed: six digits (spaces and dashes, as in "123 456", are dropped first). */
+export const codeSchema = z.pipe(
+  z.string().check(z.maxLength(32)),
+  z.pipe(
+    z.transform((value: string) => value.replace(/[\s-]/g, '')),
+    z.string().check(z.regex(/^\d{6}$/, 'must be the 6-digit code from the email')),
+  ),
+);
+
+export const signupStartBody = z.object({ email: emailSchema, displayName: z.optional(displayText(64)) });
+export const emailCodeBody = z.object({ email: emailSchema, code: codeSchema });
+export const codeBody = z.object({ code: codeSchema });
+export const emailBody = z.object({ email: emailSchema });
 export const registerVerifyBody = z.object({
   credential: registrationResponseSchema,
   nickname: z.optional(displayText(64)),

@@ -1,5 +1,6 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Context } from 'hono';
 import { handle, type LambdaContext } from 'hono/aws-lambda';
 import { createAdapters } from '../adapters.ts';
@@ -40,9 +41,10 @@ export async function createApiHandler(
   const cognitoClient = new CognitoIdentityProviderClient(
     lambdaClientConfig(config.region, config.cognito.endpoint),
   );
+  const ses = new SESv2Client(lambdaClientConfig(config.region, config.mail.endpoint));
   const app = createApp({
     config,
-    ...createAdapters({ config, dynamodb, cognito: cognitoClient, clock: systemClock }),
+    ...createAdapters({ config, dynamodb, cognito: cognitoClient, ses, clock: systemClock }),
     clock: systemClock,
     logger: createLogger({ level: config.logLevel }),
     clientIp: sourceIpOf,

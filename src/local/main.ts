@@ -48,6 +48,7 @@ async function main(): Promise<void> {
       `  Expenser demo app ${stack.url}/login  (API under ${stack.url}/auth)`,
       `  Cognito emulator  ${stack.cognito.url}  (pool ${stack.config.cognito.userPoolId})`,
       `  DynamoDB (dynalite) ${stack.dynamodbEndpoint}  (table ${stack.config.dynamodb.tableName})`,
+      `  Mailbox (SES)     ${stack.mail.mailboxUrl}  (sign-up and recovery codes arrive here)`,
       `  data directory    ${dataDir}`,
       `ready in ${readyMs} ms. Press Ctrl-C to stop.`,
       '',

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createAdapters } from '../adapters.ts';
@@ -21,6 +22,7 @@ import { type CognitoEmulator, startCognitoEmulator } from './cognito/index.ts';
 import { createLocalDynamoDbClient, startDynalite } from './dynalite.ts';
 import { startLocalGoogle } from './google/local-google.ts';
 import { listen } from './listen.ts';
+import { type LocalMail, startLocalMail } from './mail.ts';
 
 export interface LocalStackOptions {
   /** Port of the API and demo page; 0 picks a free one (tests). */
@@ -48,6 +50,8 @@ export interface LocalStack {
   cognito: CognitoEmulator;
   dynamodbEndpoint: string;
   dynamodbCalls: CallCounter;
+  /** aws-ses-v2-local: the SES endpoint the service sends through and its mailbox page. */
+  mail: Pick<LocalMail, 'endpoint' | 'mailboxUrl'>;
   /** The Google the emulator's hosted UI federates to: the local stand-in, or accounts.google.com. */
   google: { url: string; issuer: string };
   close(): Promise<void>;
@@ -88,6 +92,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const dynamodbCalls = attachCallCounter(dynamoClient);
     await ensureTable(dynamoClient, draft.dynamodb.tableName);
     const store = createDynamoDbStore({ client: dynamoClient, tableName: draft.dynamodb.tableName, clock });
+    const mail = await startLocalMail(Number(options.env?.MAIL_PORT ?? 0));
+    closers.push(mail.close);
     // The PreSignUp trigger looks users up and links Google identities through the Cognito
     // adapter, which can only point at the emulator once the emulator is listening.
     let triggerCognito: CognitoAdapter | null = null;
@@ -146,6 +152,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         // The emulator's base URL is the hosted-UI domain (/oauth2/*, /logout).
         COGNITO_USER_POOL_DOMAIN: emulator.url,
         DYNAMODB_ENDPOINT: dynamo.endpoint,
+        MAIL_ENDPOINT: mail.endpoint,
       },
       'local',
     );
@@ -154,7 +161,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       region: config.region,
       credentials: LOCAL_CREDENTIALS,
     });
-    const adapters = createAdapters({ config, dynamodb: dynamoClient, cognito: cognitoClient, clock });
+    const ses = new SESv2Client({
+      endpoint: mail.endpoint,
+      region: config.region,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    const adapters = createAdapters({ config, dynamodb: dynamoClient, cognito: cognitoClient, ses, clock });
     triggerCognito = adapters.cognito;
     const app = createApp({
       config,
@@ -179,6 +191,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       cognito: emulator,
       dynamodbEndpoint: dynamo.endpoint,
       dynamodbCalls,
+      mail: { endpoint: mail.endpoint, mailboxUrl: mail.mailboxUrl },
       google: { url: google.url, issuer: google.issuer },
       close,
     };

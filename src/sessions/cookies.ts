@@ -13,6 +13,8 @@ export interface CookieJarSpec {
   csrf: CookieSpec;
   ceremony: CookieSpec;
   oauth: CookieSpec;
+  /** Binds an emailed code to the browser that asked for it (sign-up, recovery). */
+  code: CookieSpec;
 }
 
 /**
@@ -28,6 +30,7 @@ export function cookieSpecs(secure: boolean): CookieJarSpec {
     csrf: { name: `${host}csrf`, path: '/', httpOnly: false, secure, sameSite: 'Strict' },
     ceremony: { name: `${host}ceremony`, path: '/', httpOnly: true, secure, sameSite: 'Strict' },
     oauth: { name: `${host}oauth`, path: '/', httpOnly: true, secure, sameSite: 'Lax' },
+    code: { name: `${host}code`, path: '/', httpOnly: true, secure, sameSite: 'Strict' },
   };
 }
 

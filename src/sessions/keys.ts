@@ -1,7 +1,7 @@
 import { hkdfSync } from 'node:crypto';
 
 /** What a derived key is for; each purpose gets its own key so one sealed value can never be read as another. */
-export type KeyPurpose = 'session' | 'refresh' | 'ceremony' | 'oauth' | 'csrf' | 'decoy';
+export type KeyPurpose = 'session' | 'refresh' | 'ceremony' | 'oauth' | 'csrf' | 'decoy' | 'email-code';
 
 /** 32-byte key for `purpose`, HKDF-SHA256 over SECRET_KEY (RFC 5869). */
 export function deriveKey(secretKey: string, purpose: KeyPurpose): Uint8Array {
@@ -17,6 +17,8 @@ export interface Keys {
   oauth: Uint8Array;
   csrf: Uint8Array;
   decoy: Uint8Array;
+  /** HMAC key of emailed codes: the table holds only their keyed hashes. */
+  emailCode: Uint8Array;
 }
 
 export function deriveKeys(secretKey: string): Keys {
@@ -27,5 +29,6 @@ export function deriveKeys(secretKey: string): Keys {
     oauth: deriveKey(secretKey, 'oauth'),
     csrf: deriveKey(secretKey, 'csrf'),
     decoy: deriveKey(secretKey, 'decoy'),
+    emailCode: deriveKey(secretKey, 'email-code'),
   };
 }

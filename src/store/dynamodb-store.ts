@@ -8,11 +8,12 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type Clock, systemClock } from '../errors.ts';
+import { CLAIMABLE, emailClaimItem } from './email-code-items.ts';
+import { createEmailRecordOperations } from './email-records.ts';
 import {
   CredentialConflictError,
   CredentialExistsError,
   cancellationCodes,
-  conditionalWrite,
   isConditionalCheckFailed,
   translateCreateAccountError,
 } from './errors.ts';
@@ -131,6 +132,7 @@ export function createDynamoDbStore({ client, tableName, clock = systemClock }: 
 
   return {
     ...createUserRecordOperations({ client, TableName, clock, get, listCredentials }),
+    ...createEmailRecordOperations({ client, TableName, clock, get }),
 
     async putChallenge(record) {
       await client.send(new PutItemCommand({ TableName, Item: challengeToItem(record) }));
@@ -171,13 +173,13 @@ export function createDynamoDbStore({ client, tableName, clock = systemClock }: 
                 Put: {
                   TableName,
                   // firstCredentialId lets deleteAccount undo a sign-up without waiting for gsi1 to catch up.
-                  Item: {
-                    ...key.email(email),
-                    userId: s(userId),
-                    firstCredentialId: s(credential.id),
-                    createdAt: n(clock()),
-                  },
-                  ConditionExpression: NOT_EXISTS,
+                  Item: emailClaimItem(
+                    email,
+                    { userId, verified: true, firstCredentialId: credential.id },
+                    clock(),
+                  ),
+                  ConditionExpression: CLAIMABLE,
+                  ExpressionAttributeValues: { ':userId': s(userId), ':false': { BOOL: false } },
                 },
               },
               { Put: { TableName, Item: credentialToItem(credential), ConditionExpression: NOT_EXISTS } },
@@ -193,19 +195,6 @@ export function createDynamoDbStore({ client, tableName, clock = systemClock }: 
       } catch (error) {
         throw translateCreateAccountError(error);
       }
-    },
-
-    claimEmail({ userId, email }) {
-      return conditionalWrite(() =>
-        client.send(
-          new PutItemCommand({
-            TableName,
-            Item: { ...key.email(email), userId: s(userId), createdAt: n(clock()) },
-            ConditionExpression: `${NOT_EXISTS} OR userId = :userId`,
-            ExpressionAttributeValues: { ':userId': s(userId) },
-          }),
-        ),
-      );
     },
 
     async deleteAccount({ userId, email }) {

@@ -10,6 +10,7 @@ import type { CeremonyPurpose, ChallengeRecord, CredentialRecord, GrantRecord } 
  *   email claim  pk EMAIL#<email>             sk EMAIL
  *   challenge    pk CHAL#<id>                 sk CHAL   ttl
  *   grant        pk GRANT#<id>                sk GRANT  ttl
+ *   email code   pk CODE#<id>                 sk CODE   ttl
  *   failures     pk RATE#<key>#<windowStart>  sk RATE   ttl
  */
 
@@ -20,6 +21,7 @@ export const key = {
   email: (email: string): Item => k(`EMAIL#${email}`, 'EMAIL'),
   challenge: (id: string): Item => k(`CHAL#${id}`, 'CHAL'),
   grant: (id: string): Item => k(`GRANT#${id}`, 'GRANT'),
+  emailCode: (id: string): Item => k(`CODE#${id}`, 'CODE'),
   failures: (rateKey: string, windowStartSeconds: number): Item =>
     k(`RATE#${rateKey}#${windowStartSeconds}`, 'RATE'),
 };
@@ -34,7 +36,7 @@ function k(pk: string, sk: string): Item {
 
 export const s = (value: string): AttributeValue => ({ S: value });
 export const n = (value: number): AttributeValue => ({ N: String(value) });
-const bool = (value: boolean): AttributeValue => ({ BOOL: value });
+export const bool = (value: boolean): AttributeValue => ({ BOOL: value });
 
 /** Epoch seconds for the TTL attribute: the first whole second at or after `ms`. */
 export const ttlSeconds = (ms: number): AttributeValue => n(Math.ceil(ms / 1000));
@@ -45,7 +47,7 @@ export function str(item: Item, name: string): string {
   return value;
 }
 
-function optStr(item: Item, name: string): string | undefined {
+export function optStr(item: Item, name: string): string | undefined {
   return item[name]?.S;
 }
 

@@ -37,6 +37,39 @@ export interface GrantRecord {
   expiresAt: number;
 }
 
+/** What an emailed code is for (docs/api.md "Email, recovery and the account"). */
+export type EmailCodePurpose = 'signup' | 'recovery' | 'stepup' | 'email-change' | 'email-verify';
+
+/**
+ * One emailed code, waiting to be entered. The code itself is never stored:
+ * only a keyed hash. When the mail carried no code (the address already had
+ * an account, or has none to recover), the record holds the hash of a code
+ * nobody was sent, so both paths store and answer alike.
+ */
+export interface EmailCodeRecord {
+  /** The flow id: random and held by the browser's code cookie, or derived from the session for signed-in flows. */
+  id: string;
+  purpose: EmailCodePurpose;
+  /** The normalised address the code was mailed to. */
+  email: string;
+  /** The account the code acts on (recovery, signed-in flows). */
+  userId?: string;
+  /** Sign-up: the display name given at start. */
+  displayName?: string;
+  /** base64url HMAC-SHA256 of the code under the email-code key. */
+  codeHash: string;
+  /** Wrong tries so far. */
+  attempts: number;
+  expiresAt: number;
+}
+
+/** Who holds an address, and whether they proved they receive its mail (by code or by Google). */
+export interface EmailClaim {
+  userId: string;
+  /** False for claims made before sign-up verified emails: they never block a verified owner. */
+  verified: boolean;
+}
+
 export interface CredentialRecord {
   /** Credential id, base64url (≤ 1023 bytes decoded). */
   id: string;
@@ -129,21 +162,36 @@ export interface Store {
 
   /** The user id that holds this (normalised) email, or null. */
   findUserIdByEmail(email: string): Promise<string | null>;
+  /** Who holds this (normalised) email, or null. */
+  findEmailClaim(email: string): Promise<EmailClaim | null>;
   /**
-   * Atomically (one transaction) claims the email for the user and stores the
-   * first credential. Throws `EmailClaimedError` if the email is held,
+   * Atomically (one transaction) claims the verified email for the user and
+   * stores the first credential. An unverified claim (from before verified
+   * sign-up) is taken over: the verified owner wins. Throws
+   * `EmailClaimedError` if a verified claim holds the email,
    * `CredentialExistsError` if the credential id is already registered; on
    * either, nothing is written.
    */
   createAccount(input: { userId: string; email: string; credential: CredentialRecord }): Promise<void>;
   /**
-   * Claims the (normalised) email for a user that has no credential: a
+   * Claims a verified (normalised) email for a user that has no credential: a
    * Google-only account, whose Google-verified email Cognito cannot search
    * (it lives in a custom attribute). Conditional put: true when the email is
-   * now, or already was, held by `userId`; false when another user holds it
+   * now, or already was, held by `userId` (or held unverified by someone
+   * else, which it takes over); false when another user holds it verified
    * (nothing written). `deleteAccount` releases it like any claim.
    */
   claimEmail(input: { userId: string; email: string }): Promise<boolean>;
+
+  /** Stores (or replaces: same id) an emailed code. */
+  putEmailCode(record: EmailCodeRecord): Promise<void>;
+  /** The live code record, or null (absent, or expired). */
+  getEmailCode(id: string): Promise<EmailCodeRecord | null>;
+  /** Counts one wrong try; returns the tries so far, or null when the record is gone. */
+  recordWrongCode(id: string): Promise<number | null>;
+  /** Deletes the record if it still holds `codeHash` (single use); false when another request used or replaced it. */
+  consumeEmailCode(id: string, codeHash: string): Promise<boolean>;
+  deleteEmailCode(id: string): Promise<void>;
   /** Removes the email claim and every credential of the user (used to undo a failed sign-up, and account deletion). */
   deleteAccount(input: { userId: string; email: string }): Promise<void>;
 

@@ -1,16 +1,25 @@
 import assert from 'node:assert/strict';
 import type { TestBrowser, TestResponse } from './browser.ts';
+import { lastCodeTo } from './mailbox.ts';
 import type { AssertionTamper, RegistrationTamper, SoftAuthenticator } from './soft-authenticator.ts';
 
-/** Options → authenticator → verify, for sign-up. Returns the verify response. */
+/** Sign-up up to the creation options: start, the code from the mailbox, verify-email. */
+export async function signUpOptions(browser: TestBrowser, email: string): Promise<TestResponse> {
+  if (!browser.cookie('csrf') && !browser.cookie('__Host-csrf')) await browser.primeCsrf();
+  const started = await browser.post('/auth/signup/start', { email });
+  assert.equal(started.status, 202, JSON.stringify(started.body));
+  const code = await lastCodeTo(browser.stack, email);
+  return browser.post('/auth/signup/verify-email', { email, code });
+}
+
+/** Start → code → verify-email → authenticator → verify, for sign-up. Returns the verify response. */
 export async function signUp(
   browser: TestBrowser,
   authenticator: SoftAuthenticator,
   email: string,
   tamper?: RegistrationTamper,
 ): Promise<TestResponse> {
-  if (!browser.cookie('csrf') && !browser.cookie('__Host-csrf')) await browser.primeCsrf();
-  const options = await browser.post('/auth/passkey/register/options', { email });
+  const options = await signUpOptions(browser, email);
   assert.equal(options.status, 200, JSON.stringify(options.body));
   const credential = await authenticator.register(options.body.options, {
     origin: browser.stack.origin,

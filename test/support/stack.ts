@@ -21,7 +21,8 @@ export async function startTestStack(
   const logs: string[] = [];
   const stack = await startLocalStack({
     port: 0,
-    env: { SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: 'debug', ...options.env },
+    // A short timing floor keeps the suite quick; the timing tests set their own.
+    env: { SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: 'debug', MAIL_START_FLOOR_MS: '20', ...options.env },
     clock: options.clock ?? systemClock,
     logger: createLogger({ level: 'debug', sink: (line) => logs.push(line) }),
     ...(options.wrapStore ? { wrapStore: options.wrapStore } : {}),

@@ -1,53 +1,28 @@
-import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { EmailTakenError, PasskeyRejectedError } from '../../errors.ts';
+import { PasskeyRejectedError } from '../../errors.ts';
 import { describeError } from '../../logging/logger.ts';
-import { buildRegistrationOptions } from '../../passkeys/ceremony-options.ts';
 import { CeremonyRejectedError, verifyPasskeyRegistration } from '../../passkeys/verify-registration.ts';
 import { randomId } from '../../sessions/csrf.ts';
 import { CredentialExistsError, EmailClaimedError } from '../../store/errors.ts';
 import type { CredentialRecord } from '../../store/types.ts';
 import { readJson } from '../body.ts';
-import { finishCeremony, startCeremony } from '../ceremonies.ts';
+import { finishCeremony } from '../ceremonies.ts';
 import type { AppEnv, Runtime } from '../deps.ts';
 import type { FailureLimiter } from '../rate-limit.ts';
-import { registerOptionsBody, registerVerifyBody } from '../schemas.ts';
+import { registerVerifyBody } from '../schemas.ts';
 import { securityEvent } from '../security-events.ts';
 import { startSession } from '../sessions.ts';
 
 /** A registration grant lets the fresh account sign in once, within this time. */
 const GRANT_TTL_MS = 60 * 1000;
 
-/** `/auth/passkey/register/*`: passkey-only sign-up with one authenticator prompt (docs/api.md "Passkey sign-up"). */
+/**
+ * `/auth/passkey/register/verify`: the last step of sign-up (docs/api.md
+ * "Passkey sign-up"), after `/auth/signup/verify-email` proved the address
+ * and issued the creation options: one authenticator prompt, then signed in.
+ */
 export function passkeyRegisterRoutes(rt: Runtime, limiter: FailureLimiter) {
   const app = new Hono<AppEnv>();
-
-  app.post('/options', async (c) => {
-    await limiter.assertRequestAllowed(rt.clientIp(c), 'signup-options');
-    const body = await readJson(c, registerOptionsBody);
-    // Passkey accounts claim their email in the table; Google-only accounts exist only in Cognito.
-    const [claimed, cognitoUsers] = await Promise.all([
-      rt.store.findUserIdByEmail(body.email),
-      rt.cognito.findUsersByEmail(body.email),
-    ]);
-    if (claimed !== null || cognitoUsers.length > 0) throw new EmailTakenError();
-    const userId = randomUUID();
-    const displayName = body.displayName ?? body.email;
-    const { challenge } = await startCeremony(c, rt, 'registration', {
-      userId,
-      email: body.email,
-      displayName,
-    });
-    const options = await buildRegistrationOptions({
-      rp: rt.config.rp,
-      userId,
-      email: body.email,
-      displayName,
-      challenge,
-      exclude: [],
-    });
-    return c.json({ options });
-  });
 
   app.post('/verify', async (c) => {
     const ip = rt.clientIp(c);
@@ -82,7 +57,8 @@ export function passkeyRegisterRoutes(rt: Runtime, limiter: FailureLimiter) {
     await rt.cognito.createUser({
       username: userId,
       email,
-      emailVerified: false,
+      // The registration ceremony exists only after the address proved itself (signup/verify-email).
+      emailVerified: true,
       ...(displayName ? { name: displayName } : {}),
     });
     try {
@@ -94,7 +70,8 @@ export function passkeyRegisterRoutes(rt: Runtime, limiter: FailureLimiter) {
         .catch((cleanupError: unknown) =>
           log.error('could not remove user after failed sign-up', { userId, ...describeError(cleanupError) }),
         );
-      if (error instanceof EmailClaimedError) throw new EmailTakenError();
+      // A verified owner appeared since the code was checked: nothing is created.
+      if (error instanceof EmailClaimedError) throw new PasskeyRejectedError(400, { cause: error });
       if (error instanceof CredentialExistsError) throw new PasskeyRejectedError(400, { cause: error });
       throw error;
     }

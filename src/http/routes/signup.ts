@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { CodeInvalidError } from '../../errors.ts';
+import { accountExistsMail } from '../../mail/messages.ts';
+import { buildRegistrationOptions } from '../../passkeys/ceremony-options.ts';
+import { readJson } from '../body.ts';
+import { startCeremony } from '../ceremonies.ts';
+import type { AppEnv, Runtime } from '../deps.ts';
+import {
+  boundCodeFlow,
+  browserCodeFlow,
+  clearCodeCookie,
+  issueEmailCode,
+  mailContext,
+  redeemEmailCode,
+  withTimingFloor,
+} from '../email-codes.ts';
+import type { FailureLimiter } from '../rate-limit.ts';
+import { emailCodeBody, signupStartBody } from '../schemas.ts';
+
+/**
+ * `/auth/signup/*`: sign-up proves the email first (docs/api.md "Passkey
+ * sign-up"). `start` mails a code, or — when the address already belongs to
+ * a verified account — a note offering sign-in; the answer is the same.
+ * `verify-email` turns the right code into creation options bound to that
+ * address and this browser; `passkey/register/verify` then creates the
+ * account with its email verified.
+ */
+export function signupRoutes(rt: Runtime, limiter: FailureLimiter) {
+  const app = new Hono<AppEnv>();
+
+  app.post('/start', async (c) => {
+    const body = await readJson(c, signupStartBody);
+    await withTimingFloor(rt, async () => {
+      await limiter.assertMailAllowed(rt.clientIp(c), body.email);
+      const claim = await rt.store.findEmailClaim(body.email);
+      const flowId = await browserCodeFlow(c, rt, 'signup');
+      await issueEmailCode(c, rt, {
+        flowId,
+        purpose: 'signup',
+        email: body.email,
+        ...(body.displayName ? { displayName: body.displayName } : {}),
+        // An unverified claim (older accounts) does not block the owner of the address.
+        mail: claim?.verified
+          ? { message: accountExistsMail(mailContext(rt), body.email) }
+          : { code: 'signup-code' },
+      });
+    });
+    return c.json({ status: 'code_sent' }, 202);
+  });
+
+  app.post('/verify-email', async (c) => {
+    const body = await readJson(c, emailCodeBody);
+    const record = await redeemEmailCode(c, rt, limiter, {
+      flowId: await boundCodeFlow(c, rt, 'signup'),
+      purpose: 'signup',
+      email: body.email,
+      code: body.code,
+    });
+    clearCodeCookie(c, rt);
+    // Verified by someone else since the code was sent: the address is theirs.
+    if ((await rt.store.findEmailClaim(record.email))?.verified) throw new CodeInvalidError();
+    const userId = randomUUID();
+    const displayName = record.displayName ?? record.email;
+    const { challenge } = await startCeremony(c, rt, 'registration', {
+      userId,
+      email: record.email,
+      displayName,
+    });
+    const options = await buildRegistrationOptions({
+      rp: rt.config.rp,
+      userId,
+      email: record.email,
+      displayName,
+      challenge,
+      exclude: [],
+    });
+    return c.json({ options });
+  });
+
+  return app;
+}

@@ -1,0 +1,104 @@
+import {
+  DeleteItemCommand,
+  type DynamoDBClient,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { Clock } from '../errors.ts';
+import {
+  CLAIMABLE,
+  emailClaimItem,
+  emailCodeToItem,
+  itemToEmailClaim,
+  itemToEmailCode,
+} from './email-code-items.ts';
+import { conditionalWrite, isConditionalCheckFailed } from './errors.ts';
+import { bool, type Item, key, n, num, s } from './items.ts';
+import type { Store } from './types.ts';
+
+type EmailRecordOperations = Pick<
+  Store,
+  | 'findEmailClaim'
+  | 'claimEmail'
+  | 'putEmailCode'
+  | 'getEmailCode'
+  | 'recordWrongCode'
+  | 'consumeEmailCode'
+  | 'deleteEmailCode'
+>;
+
+/** Email claims and emailed codes (layout in `items.ts`). */
+export function createEmailRecordOperations(input: {
+  client: DynamoDBClient;
+  TableName: string;
+  clock: Clock;
+  get: (Key: Item) => Promise<Item | null>;
+}): EmailRecordOperations {
+  const { client, TableName, clock, get } = input;
+  return {
+    async findEmailClaim(email) {
+      const item = await get(key.email(email));
+      return item ? itemToEmailClaim(item) : null;
+    },
+
+    claimEmail({ userId, email }) {
+      return conditionalWrite(() =>
+        client.send(
+          new PutItemCommand({
+            TableName,
+            Item: emailClaimItem(email, { userId, verified: true }, clock()),
+            ConditionExpression: CLAIMABLE,
+            ExpressionAttributeValues: { ':userId': s(userId), ':false': bool(false) },
+          }),
+        ),
+      );
+    },
+
+    async putEmailCode(record) {
+      await client.send(new PutItemCommand({ TableName, Item: emailCodeToItem(record) }));
+    },
+
+    async getEmailCode(id) {
+      const item = await get(key.emailCode(id));
+      if (!item) return null;
+      const record = itemToEmailCode(item);
+      return record.expiresAt > clock() ? record : null;
+    },
+
+    async recordWrongCode(id) {
+      try {
+        const { Attributes } = await client.send(
+          new UpdateItemCommand({
+            TableName,
+            Key: key.emailCode(id),
+            ConditionExpression: 'attribute_exists(pk)',
+            UpdateExpression: 'ADD attempts :one',
+            ExpressionAttributeValues: { ':one': n(1) },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        );
+        return Attributes ? num(Attributes, 'attempts') : null;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return null;
+        throw error;
+      }
+    },
+
+    consumeEmailCode(id, codeHash) {
+      return conditionalWrite(() =>
+        client.send(
+          new DeleteItemCommand({
+            TableName,
+            Key: key.emailCode(id),
+            ConditionExpression: 'codeHash = :hash',
+            ExpressionAttributeValues: { ':hash': s(codeHash) },
+          }),
+        ),
+      );
+    },
+
+    async deleteEmailCode(id) {
+      await client.send(new DeleteItemCommand({ TableName, Key: key.emailCode(id) }));
+    },
+  };
+}
