@@ -154,11 +154,11 @@ export async function redeemEmailCode(
  * floor after the request began, mail or no mail: on Lambda too, nothing
  * runs after the answer, so the floor is what hides which path was taken.
  */
-export async function withTimingFloor<T>(rt: Runtime, work: () => Promise<T>): Promise<T> {
+export async function withTimingFloor<T>(c: Ctx, rt: Runtime, work: () => Promise<T>): Promise<T> {
   const started = performance.now();
   const result = await work();
   const wait = rt.config.mail.startFloorMs - (performance.now() - started);
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-  if (wait < 0) rt.logger.warn('code start took longer than its timing floor', { overMs: Math.round(-wait) });
+  if (wait < 0) c.var.log.warn('code start took longer than its timing floor', { overMs: Math.round(-wait) });
   return result;
 }

@@ -22,15 +22,15 @@ describe('CSRF protection', () => {
     options: Parameters<TestBrowser['request']>[2] = {},
   ) {
     const email = uniqueEmail();
-    const response = await browser.request('POST', '/auth/passkey/register/options', {
+    const response = await browser.request('POST', '/auth/signup/start', {
       body: { email },
       ...options,
     });
     assertRejected(response, 403, 'csrf_failed');
     assert.equal(
-      response.setCookies.some((line) => line.startsWith('ceremony=')),
+      response.setCookies.some((line) => /^(ceremony|code)=/.test(line)),
       false,
-      'no ceremony started',
+      'no ceremony or code started',
     );
     return response;
   }
@@ -150,7 +150,7 @@ describe('input validation', () => {
       'application/x-www-form-urlencoded',
       'multipart/form-data; boundary=x',
     ]) {
-      const response = await browser.request('POST', '/auth/passkey/register/options', {
+      const response = await browser.request('POST', '/auth/signup/start', {
         rawBody: 'email=a@example.com',
         contentType,
       });
@@ -166,7 +166,7 @@ describe('input validation', () => {
 
   test('a body over 64 KiB → 413 before parsing', async () => {
     const browser = await primed();
-    const response = await browser.request('POST', '/auth/passkey/register/options', {
+    const response = await browser.request('POST', '/auth/signup/start', {
       rawBody: JSON.stringify({ email: 'a@example.com', pad: 'x'.repeat(70 * 1024) }),
     });
     assert.equal(response.status, 413);
@@ -176,18 +176,17 @@ describe('input validation', () => {
   test('malformed JSON and wrong shapes → 400 invalid_request naming the field, never 500', async () => {
     const browser = await primed();
     const cases: [string, string, string][] = [
-      ['/auth/passkey/register/options', '{"email":', 'JSON'],
-      ['/auth/passkey/register/options', '[]', 'body'],
-      ['/auth/passkey/register/options', '{"email": 42}', 'email'],
-      ['/auth/passkey/register/options', '{"email": "not-an-email"}', 'email'],
-      ['/auth/passkey/register/options', '{"email": "a\\u0000b@example.com"}', 'email'],
-      ['/auth/passkey/register/options', `{"email": "${'a'.repeat(300)}@example.com"}`, 'email'],
-      [
-        '/auth/passkey/register/options',
-        '{"email": "a@example.com", "displayName": {"x": 1}}',
-        'displayName',
-      ],
+      ['/auth/signup/start', '{"email":', 'JSON'],
+      ['/auth/signup/start', '[]', 'body'],
+      ['/auth/signup/start', '{"email": 42}', 'email'],
+      ['/auth/signup/start', '{"email": "not-an-email"}', 'email'],
+      ['/auth/signup/start', '{"email": "a\\u0000b@example.com"}', 'email'],
+      ['/auth/signup/start', `{"email": "${'a'.repeat(300)}@example.com"}`, 'email'],
+      ['/auth/signup/start', '{"email": "a@example.com", "displayName": {"x": 1}}', 'displayName'],
       ['/auth/passkey/login/options', '{"email": null}', 'email'],
+      ['/auth/signup/verify-email', '{"email": "a@example.com", "code": "12345"}', 'code'],
+      ['/auth/signup/verify-email', '{"email": "a@example.com", "code": 123456}', 'code'],
+      ['/auth/signup/verify-email', '{"code": "123456"}', 'email'],
       ['/auth/passkey/login/verify', '{}', 'credential'],
       ['/auth/passkey/login/verify', '{"credential": {"id": "!!", "rawId": "x"}}', 'credential'],
       ['/auth/passkey/register/verify', '{"credential": "x"}', 'credential'],
@@ -205,7 +204,7 @@ describe('input validation', () => {
       assert.doesNotMatch(JSON.stringify(response.body), /at .*\.ts|stack/i);
     }
     // zod/mini has no messages of its own: the English ones must still reach the client.
-    const wrongType = await browser.request('POST', '/auth/passkey/register/options', {
+    const wrongType = await browser.request('POST', '/auth/signup/start', {
       rawBody: '{"email": 42}',
     });
     assert.equal(
@@ -216,10 +215,10 @@ describe('input validation', () => {
 
   test('__proto__ and constructor keys pollute nothing and extra fields are ignored', async () => {
     const browser = await primed();
-    const response = await browser.request('POST', '/auth/passkey/register/options', {
+    const response = await browser.request('POST', '/auth/signup/start', {
       rawBody: `{"email":"${uniqueEmail()}","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"admin":true}`,
     });
-    assert.equal(response.status, 200);
+    assert.equal(response.status, 202);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     assert.equal(Object.hasOwn(Object.prototype, 'polluted'), false);
   });

@@ -11,6 +11,7 @@ import { googleSubFor } from '../../src/local/google/index.ts';
 import { TestBrowser } from '../support/browser.ts';
 import { signIn, signUp, uniqueEmail } from '../support/flows.ts';
 import { GoogleFlowWalker, hasSessionCookie, loginError } from '../support/google.ts';
+import { codeIn, lastMailTo } from '../support/mailbox.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator.ts';
 import { manualClock, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -39,18 +40,18 @@ describe('account linking', () => {
     return response.body.redirectTo;
   }
 
-  test('Google with the email of a passkey account is refused, nothing created', async () => {
+  test('Google with the verified email of a passkey account is the same person: it signs in to that account', async () => {
     const email = uniqueEmail('passkey');
-    await passkeyAccount(email);
-    const before = stack.cognito.listUsernames().length;
+    const { userId } = await passkeyAccount(email);
     const w = new GoogleFlowWalker(new TestBrowser(stack));
     const run = await w.run('/auth/google?returnTo=/expenses', { email });
-    assert.equal(loginError(run.finalUrl), 'account_exists_sign_in_with_passkey', run.finalUrl);
-    assert.equal(hasSessionCookie(w.browser), false);
-    assert.equal(stack.cognito.listUsernames().length, before, 'no federated user was created');
+    assert.equal(loginError(run.finalUrl), null, run.finalUrl);
+    const me = await w.browser.get('/auth/me');
+    assert.equal(me.body.user.id, userId);
+    assert.deepEqual(me.body.user.providers, ['passkey', 'google']);
   });
 
-  test('passkey sign-up with the email of a Google-only account → 409 email_taken, nothing created', async () => {
+  test('passkey sign-up with the email of a Google-only account: 202, a "you have an account" mail, no code, nothing created', async () => {
     const email = uniqueEmail('google-first');
     const w = new GoogleFlowWalker(new TestBrowser(stack));
     const run = await w.run('/auth/google?returnTo=/expenses', { email });
@@ -59,9 +60,13 @@ describe('account linking', () => {
     const users = stack.cognito.listUsernames().length;
     const other = new TestBrowser(stack);
     await other.primeCsrf();
-    const options = await other.post('/auth/passkey/register/options', { email });
-    assert.equal(options.status, 409);
-    assert.equal(options.body.error.code, 'email_taken');
+    const started = await other.post('/auth/signup/start', { email });
+    assert.equal(started.status, 202);
+    const mail = await lastMailTo(stack, email);
+    assert.equal(codeIn(mail), null, 'the mail carries no code');
+    assert.match(mail.subject, /already have/);
+    const guess = await other.post('/auth/signup/verify-email', { email, code: '000000' });
+    assert.equal(guess.body.error.code, 'code_invalid');
     assert.equal(other.cookie('ceremony'), undefined);
     assert.equal(stack.cognito.listUsernames().length, users);
   });

@@ -7,7 +7,10 @@ import { TestBrowser } from '../support/browser.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 const ENDPOINTS = [
-  '/auth/passkey/register/options',
+  '/auth/signup/start',
+  '/auth/signup/verify-email',
+  '/auth/recovery/start',
+  '/auth/recovery/verify',
   '/auth/passkey/register/verify',
   '/auth/passkey/login/options',
   '/auth/passkey/login/verify',

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { TestBrowser } from '../support/browser.ts';
-import { signIn, uniqueEmail } from '../support/flows.ts';
+import { signIn, signUpOptions, uniqueEmail } from '../support/flows.ts';
+import { lastCodeTo } from '../support/mailbox.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator.ts';
 import { startTestStack, TEST_SECRET_KEY } from '../support/stack.ts';
 
@@ -22,7 +23,9 @@ test('no log line contains a token, cookie, secret, challenge or assertion', asy
       if (token) secrets.add(token);
     };
     await browser.primeCsrf();
-    const options = await browser.post('/auth/passkey/register/options', { email: uniqueEmail() });
+    const email = uniqueEmail();
+    const options = await signUpOptions(browser, email);
+    secrets.add(await lastCodeTo(stack, email));
     secrets.add(options.body.options.challenge);
     const credential = await authenticator.register(options.body.options, { origin: stack.origin });
     secrets.add(credential.response.attestationObject);

@@ -31,7 +31,7 @@ export function signupRoutes(rt: Runtime, limiter: FailureLimiter) {
 
   app.post('/start', async (c) => {
     const body = await readJson(c, signupStartBody);
-    await withTimingFloor(rt, async () => {
+    await withTimingFloor(c, rt, async () => {
       await limiter.assertMailAllowed(rt.clientIp(c), body.email);
       const claim = await rt.store.findEmailClaim(body.email);
       const flowId = await browserCodeFlow(c, rt, 'signup');
