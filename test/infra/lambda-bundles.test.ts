@@ -134,6 +134,9 @@ describe('bundled Lambda entry points, invoked with documented events against th
         COGNITO_ENDPOINT: stack.cognito.url,
         API_GATEWAY_INVOKE_URL: `https://${API_DOMAIN}`,
         API_FRONTEND_URL: FRONTEND,
+        MAIL_FROM: stack.config.mail.from,
+        MAIL_ENDPOINT: stack.mail.endpoint,
+        MAIL_START_FLOOR_MS: '20',
       });
     } finally {
       await secretsManager.close();
@@ -148,7 +151,7 @@ describe('bundled Lambda entry points, invoked with documented events against th
       assert.match(request.authorization, /\/us-east-1\/secretsmanager\/aws4_request, SignedHeaders=/);
     }
     const gateway = apiGatewayProxy(handler, { domainName: API_DOMAIN });
-    return new TestBrowser(gatewayStack(gateway, FRONTEND), { origin: FRONTEND });
+    return new TestBrowser(gatewayStack(gateway, FRONTEND, stack.mail), { origin: FRONTEND });
   }
 
   test('trigger bundles answer Cognito-shaped events as documented', async () => {
@@ -257,7 +260,7 @@ describe('bundled Lambda entry points, invoked with documented events against th
     assert.equal(replay.status, 401, 'a regressed counter is refused by the bundled trigger');
   });
 
-  test('Google first sign-ins through the bundled PreSignUp: refusal, creation and an explicit link', async () => {
+  test('Google first sign-ins through the bundled PreSignUp: same verified email links, creation, an explicit link', async () => {
     // The HTTP side is the in-process app here; the trigger under test is the bundle,
     // reaching the emulator (ListUsers, AdminLinkProviderForUser) and dynalite over fetch.
     // Passkeys are bound to the front end's origin (RP_ORIGIN), as in AWS.
@@ -266,24 +269,27 @@ describe('bundled Lambda entry points, invoked with documented events against th
     const owner = passkeyBrowser();
     const created = await signUp(owner, new SoftAuthenticator(), email);
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    const users = stack.cognito.listUsernames().length;
 
-    const refused = new GoogleFlowWalker(new TestBrowser(stack));
-    const run = await refused.run('/auth/google?returnTo=/expenses', { email });
-    assert.equal(loginError(run.finalUrl), 'account_exists_sign_in_with_passkey', run.finalUrl);
-    assert.equal(stack.cognito.listUsernames().length, users, 'no federated user was created');
+    // A verified account and Google's verified identity with its email are one person.
+    const same = new GoogleFlowWalker(new TestBrowser(stack));
+    const run = await same.run('/auth/google?returnTo=/expenses', { email });
+    assert.equal(loginError(run.finalUrl), null, run.finalUrl);
+    const sameMe = await same.browser.get('/auth/me');
+    assert.equal(sameMe.body.user.id, created.body.user.id);
 
     const fresh = new GoogleFlowWalker(new TestBrowser(stack));
     const welcomed = await fresh.run('/auth/google?returnTo=/expenses', { email: uniqueEmail('bundle-new') });
     assert.equal(welcomed.finalUrl, `${stack.config.frontendUrl}/expenses`);
     assert.ok(hasSessionCookie(fresh.browser));
 
-    const link = new GoogleFlowWalker(owner);
-    const started = await owner.post('/auth/google/link');
+    const linker = passkeyBrowser();
+    assert.equal((await signUp(linker, new SoftAuthenticator(), uniqueEmail('bundle-linker'))).status, 201);
+    const link = new GoogleFlowWalker(linker);
+    const started = await linker.post('/auth/google/link');
     assert.equal(started.status, 200, JSON.stringify(started.body));
-    const linked = await link.run(started.body.redirectTo, { email });
+    const linked = await link.run(started.body.redirectTo, { email: uniqueEmail('bundle-linked') });
     assert.equal(linked.finalUrl, `${stack.config.frontendUrl}/account`);
-    const me = await owner.get('/auth/me');
+    const me = await linker.get('/auth/me');
     assert.deepEqual(me.body.user.providers, ['passkey', 'google']);
   });
 });

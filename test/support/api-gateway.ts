@@ -90,6 +90,10 @@ function lambdaContext() {
 }
 
 /** A stand-in for LocalStack that TestBrowser can drive: requests go through API Gateway to the handler. */
-export function gatewayStack(request: ReturnType<typeof apiGatewayProxy>, origin: string): LocalStack {
-  return { origin, url: origin, app: { request } } as unknown as LocalStack;
+export function gatewayStack(
+  request: ReturnType<typeof apiGatewayProxy>,
+  origin: string,
+  mail?: LocalStack['mail'],
+): LocalStack {
+  return { origin, url: origin, app: { request }, mail } as unknown as LocalStack;
 }

@@ -22,7 +22,15 @@ export async function startTestStack(
   const stack = await startLocalStack({
     port: 0,
     // A short timing floor keeps the suite quick; the timing tests set their own.
-    env: { SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: 'debug', MAIL_START_FLOOR_MS: '20', ...options.env },
+    // Suites sign up many users from one address: the per-IP mail budget is raised (signup.test.ts
+    // checks the real one).
+    env: {
+      SECRET_KEY: TEST_SECRET_KEY,
+      LOG_LEVEL: 'debug',
+      MAIL_START_FLOOR_MS: '20',
+      RATE_LIMIT_IP_EMAIL_SENDS: '1000',
+      ...options.env,
+    },
     clock: options.clock ?? systemClock,
     logger: createLogger({ level: 'debug', sink: (line) => logs.push(line) }),
     ...(options.wrapStore ? { wrapStore: options.wrapStore } : {}),

@@ -16,6 +16,7 @@ const awsEnv = {
   RP_NAME: 'Expenser',
   RP_ORIGIN: 'https://app.example.com, https://example.com',
   DYNAMODB_TABLE_NAME: 'expenser-auth',
+  MAIL_FROM: 'no-reply@example.com',
 };
 
 function problemsOf(env: Record<string, string | undefined>, mode: 'aws' | 'local' = 'aws'): string[] {
@@ -51,6 +52,7 @@ describe('configuration', () => {
       'RP_NAME',
       'RP_ORIGIN',
       'DYNAMODB_TABLE_NAME',
+      'MAIL_FROM',
     ]) {
       assert.ok(
         problems.some((p) => p.startsWith(`${name} (missing)`)),
