@@ -31,6 +31,17 @@ export interface DeploySettings {
   throttle: { rateLimit: number; burstLimit: number };
   /** Requests per 5 minutes per client IP before WAF blocks. */
   wafRateLimit: number;
+  /** Amazon SES: what the API function sends mail with, and what the stack verifies. */
+  mail: MailSettings;
+}
+
+export interface MailSettings {
+  /** MAIL_FROM: the sender address, passed to the API function. */
+  from: string;
+  /** MAIL_DOMAIN: verify this domain (Easy DKIM) instead of the MAIL_FROM address. */
+  domain: string | undefined;
+  /** MAIL_SANDBOX_RECIPIENTS: addresses verified so a sandboxed account may send to them. */
+  sandboxRecipients: string[];
 }
 
 /** Settings the service needs whose values exist only once the stack does. */
@@ -41,6 +52,7 @@ const PRODUCED_BY_STACK: Record<string, string> = {
   COGNITO_APP_CLIENT_SECRET: 'placeholder-client-secret',
   SECRET_KEY: 'synth-time-placeholder-not-used-by-any-function-Qz7Wk',
   AWS_REGION: 'us-east-1',
+  MAIL_CONFIGURATION_SET: 'placeholder-configuration-set',
 };
 
 /** Service settings copied to the API function verbatim when set. */
@@ -60,6 +72,10 @@ const PASS_THROUGH = [
   'LOG_LEVEL',
 ] as const;
 
+// A dot-atom local part (no quoted forms) at a DNS host name: what SES accepts as an identity.
+const EMAIL_ADDRESS =
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+const HOST_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 
@@ -116,6 +132,7 @@ export function loadDeploySettings(env: Record<string, string | undefined>): Dep
   const throttleBurst = positiveInt(env, 'API_THROTTLE_BURST_LIMIT', 100, problems);
   const wafRateLimit = positiveInt(env, 'WAF_RATE_LIMIT', 500, problems);
   if (wafRateLimit < 10) problems.push('WAF_RATE_LIMIT (invalid): AWS WAF rate-based rules need at least 10');
+  const mail = mailSettings(env, problems);
   const retain = env.RETAIN_DATA?.trim() ?? 'true';
   if (retain !== 'true' && retain !== 'false') problems.push('RETAIN_DATA (invalid): expected true or false');
   if (problems.length > 0 || !config) throw new ConfigError(problems);
@@ -152,7 +169,42 @@ export function loadDeploySettings(env: Record<string, string | undefined>): Dep
     retainData: retain === 'true',
     throttle: { rateLimit: throttleRate, burstLimit: throttleBurst },
     wafRateLimit,
+    mail,
   };
+}
+
+/**
+ * MAIL_FROM must be an address; with MAIL_DOMAIN it must be on that domain or a
+ * subdomain (SES lets a verified domain send from its subdomains). Sandbox
+ * recipients are addresses; the sender's own address is verified already.
+ */
+function mailSettings(env: Record<string, string | undefined>, problems: string[]): MailSettings {
+  const from = env.MAIL_FROM?.trim() ?? '';
+  const domain = env.MAIL_DOMAIN?.trim().toLowerCase() || undefined;
+  if (!from) {
+    problems.push("MAIL_FROM (missing): expected the sender's email address, such as no-reply@example.com");
+  } else if (!EMAIL_ADDRESS.test(from)) {
+    problems.push(`MAIL_FROM (invalid): expected an email address such as no-reply@example.com, got ${from}`);
+  }
+  if (domain && !HOST_NAME.test(domain)) {
+    problems.push(`MAIL_DOMAIN (invalid): expected a domain such as example.com, got ${domain}`);
+  } else if (domain && EMAIL_ADDRESS.test(from)) {
+    const fromDomain = from.slice(from.lastIndexOf('@') + 1).toLowerCase();
+    if (fromDomain !== domain && !fromDomain.endsWith(`.${domain}`)) {
+      problems.push(`MAIL_FROM (invalid): ${from} is not on MAIL_DOMAIN ${domain} or one of its subdomains`);
+    }
+  }
+  const sandboxRecipients: string[] = [];
+  for (const item of (env.MAIL_SANDBOX_RECIPIENTS ?? '').split(',')) {
+    const address = item.trim();
+    if (!address) continue;
+    if (!EMAIL_ADDRESS.test(address)) {
+      problems.push(`MAIL_SANDBOX_RECIPIENTS (invalid): ${address} is not an email address`);
+    } else if (!sandboxRecipients.includes(address) && (domain || address !== from)) {
+      sandboxRecipients.push(address);
+    }
+  }
+  return { from, domain, sandboxRecipients };
 }
 
 function urlList(

@@ -491,3 +491,95 @@ describe('CDK stack', () => {
     );
   });
 });
+
+describe('deploy settings: Amazon SES', () => {
+  const problemsOf = (env: Record<string, string>): string[] => {
+    try {
+      loadDeploySettings({ ...DEPLOY_ENV, ...env });
+    } catch (error) {
+      assert.ok(error instanceof ConfigError);
+      return error.problems;
+    }
+    return [];
+  };
+
+  test('MAIL_FROM is required and must be an email address', () => {
+    assert.deepEqual(problemsOf({ MAIL_FROM: '' }), [
+      "MAIL_FROM (missing): expected the sender's email address, such as no-reply@example.com",
+    ]);
+    for (const bad of [
+      'no-reply',
+      'no-reply@',
+      '@example.com',
+      'Expenser <no-reply@example.com>',
+      'a b@example.com',
+    ]) {
+      assert.deepEqual(
+        problemsOf({ MAIL_FROM: bad }),
+        [`MAIL_FROM (invalid): expected an email address such as no-reply@example.com, got ${bad}`],
+        bad,
+      );
+    }
+    assert.deepEqual(loadDeploySettings({ ...DEPLOY_ENV, MAIL_FROM: ' no-reply@example.com ' }).mail, {
+      from: 'no-reply@example.com',
+      domain: undefined,
+      sandboxRecipients: [],
+    });
+  });
+
+  test('with MAIL_DOMAIN, MAIL_FROM must be on that domain or one of its subdomains', () => {
+    assert.deepEqual(problemsOf({ MAIL_FROM: 'no-reply@example.org', MAIL_DOMAIN: 'example.com' }), [
+      'MAIL_FROM (invalid): no-reply@example.org is not on MAIL_DOMAIN example.com or one of its subdomains',
+    ]);
+    // A look-alike suffix is not a subdomain.
+    assert.deepEqual(problemsOf({ MAIL_FROM: 'no-reply@badexample.com', MAIL_DOMAIN: 'example.com' }), [
+      'MAIL_FROM (invalid): no-reply@badexample.com is not on MAIL_DOMAIN example.com or one of its subdomains',
+    ]);
+    assert.deepEqual(problemsOf({ MAIL_DOMAIN: 'mail.example.com' }), [
+      'MAIL_FROM (invalid): no-reply@example.com is not on MAIL_DOMAIN mail.example.com or one of its subdomains',
+    ]);
+    assert.deepEqual(problemsOf({ MAIL_DOMAIN: 'not a domain' }), [
+      'MAIL_DOMAIN (invalid): expected a domain such as example.com, got not a domain',
+    ]);
+    for (const [from, domain] of [
+      ['no-reply@example.com', 'example.com'],
+      ['no-reply@mail.example.com', 'example.com'],
+      ['No-Reply@Mail.Example.com', 'Example.COM'],
+    ] as const) {
+      const { mail } = loadDeploySettings({ ...DEPLOY_ENV, MAIL_FROM: from, MAIL_DOMAIN: domain });
+      assert.deepEqual(mail, { from, domain: 'example.com', sandboxRecipients: [] }, from);
+    }
+  });
+
+  test('MAIL_SANDBOX_RECIPIENTS: addresses, without repeats or the verified sender, each bad one named', () => {
+    assert.deepEqual(problemsOf({ MAIL_SANDBOX_RECIPIENTS: 'tester@example.org, nobody, qa@' }), [
+      'MAIL_SANDBOX_RECIPIENTS (invalid): nobody is not an email address',
+      'MAIL_SANDBOX_RECIPIENTS (invalid): qa@ is not an email address',
+    ]);
+    const recipients = ' tester@example.org, qa@example.net,,tester@example.org, no-reply@example.com ';
+    const withAddress = loadDeploySettings({ ...DEPLOY_ENV, MAIL_SANDBOX_RECIPIENTS: recipients });
+    // The MAIL_FROM address is an identity already; with a domain identity it is not.
+    assert.deepEqual(withAddress.mail.sandboxRecipients, ['tester@example.org', 'qa@example.net']);
+    const withDomain = loadDeploySettings({
+      ...DEPLOY_ENV,
+      MAIL_DOMAIN: 'example.com',
+      MAIL_SANDBOX_RECIPIENTS: recipients,
+    });
+    assert.deepEqual(withDomain.mail.sandboxRecipients, [
+      'tester@example.org',
+      'qa@example.net',
+      'no-reply@example.com',
+    ]);
+    assert.deepEqual(loadDeploySettings(DEPLOY_ENV).mail.sandboxRecipients, []);
+  });
+
+  test('every bad mail setting is reported together with the others', () => {
+    const problems = problemsOf({
+      MAIL_FROM: 'no-reply',
+      MAIL_SANDBOX_RECIPIENTS: 'nobody',
+      COGNITO_DOMAIN_PREFIX: 'My_Domain',
+    });
+    assert.equal(problems.length, 3, problems.join('\n'));
+    assert.match(problems.join('\n'), /MAIL_FROM \(invalid\)[\s\S]*MAIL_SANDBOX_RECIPIENTS \(invalid\)/);
+  });
+});

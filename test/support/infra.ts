@@ -22,6 +22,7 @@ export const DEPLOY_ENV: Record<string, string> = {
   API_THROTTLE_RATE_LIMIT: '40',
   API_THROTTLE_BURST_LIMIT: '80',
   WAF_RATE_LIMIT: '300',
+  MAIL_FROM: 'no-reply@example.com',
 };
 
 /** Stub code: template tests need no bundles (the bundles are tested on their own). */
