@@ -10,6 +10,7 @@ import { GSI1_NAME } from '../src/store/table.ts';
 import { AWS_CUSTOM_RESOURCE_PROVIDER, acknowledgeFindings } from './acknowledgements.ts';
 import { AuthApi } from './api.ts';
 import { bundledCode, type CodeSource, ServiceFunction } from './functions.ts';
+import { Mail } from './mail.ts';
 import type { DeploySettings } from './settings.ts';
 import { createTable } from './table.ts';
 
@@ -33,7 +34,7 @@ export const TOKEN_VALIDITY = {
 /**
  * Everything expenser-auth runs on: the user pool with its four custom-auth
  * triggers, the app client, the table, the secrets, the API function behind
- * API Gateway and WAF. IAM is scoped to exact actions on exact ARNs.
+ * API Gateway and WAF, SES for its mail. IAM is scoped to exact actions on exact ARNs.
  */
 export class ExpenserAuthStack extends Stack {
   constructor(scope: Construct, id: string, props: ExpenserAuthStackProps) {
@@ -230,6 +231,9 @@ export class ExpenserAuthStack extends Stack {
       secretReader.loggingConfig = { logGroup: readerLogs.logGroupName };
     }
 
+    // Only the API function sends mail; the triggers get neither its settings nor the grant.
+    const mail = new Mail(this, 'Mail', settings.mail);
+
     const apiFunction = new ServiceFunction(this, 'ApiFunction', {
       name: 'api',
       code,
@@ -249,8 +253,11 @@ export class ExpenserAuthStack extends Stack {
         SECRET_KEY_SECRET_ARN: secretKey.secretArn,
         API_GATEWAY_INVOKE_URL: apiUrl,
         DYNAMODB_TABLE_NAME: table.tableName,
+        MAIL_FROM: settings.mail.from,
+        MAIL_CONFIGURATION_SET: mail.configurationSet.configurationSetName,
       },
     });
+    mail.grantSendEmail(apiFunction.role);
     apiFunction.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ReadSecretsOncePerColdStart',
@@ -318,5 +325,15 @@ export class ExpenserAuthStack extends Stack {
       description: 'COGNITO_USER_POOL_DOMAIN',
     });
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'DYNAMODB_TABLE_NAME' });
+    new CfnOutput(this, 'MailConfigurationSet', {
+      value: mail.configurationSet.configurationSetName,
+      description: 'MAIL_CONFIGURATION_SET',
+    });
+    for (const [index, record] of (mail.dkimRecords ?? []).entries()) {
+      new CfnOutput(this, `MailDkimRecord${index + 1}`, {
+        value: `${record.name} CNAME ${record.value}`,
+        description: `Easy DKIM: DNS record ${index + 1} of 3 that verifies MAIL_DOMAIN`,
+      });
+    }
   }
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { globSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { Validations } from 'aws-cdk-lib';
@@ -293,6 +293,7 @@ describe('CDK stack', () => {
       'dynamodb:Query',
       'dynamodb:UpdateItem',
       'secretsmanager:GetSecretValue',
+      'ses:SendEmail',
     ]);
     assert.equal(api.get('cognito-idp:AdminInitiateAuth'), JSON.stringify(pool));
     assert.equal(api.get('cognito-idp:AdminDisableProviderForUser'), JSON.stringify(pool));
@@ -316,7 +317,15 @@ describe('CDK stack', () => {
       'src/store/dynamodb-store.ts': 'dynamodb',
       'src/lambda/secrets.ts': 'secretsmanager',
     };
-    const sent = new Set<string>();
+    // The mail sender may live anywhere in src/: every file using the SES v2 client counts.
+    for (const file of globSync('src/**/*.ts', { cwd: PROJECT_ROOT })) {
+      if (readFileSync(join(PROJECT_ROOT, file), 'utf8').includes("'@aws-sdk/client-sesv2'")) {
+        service[file] = 'ses';
+      }
+    }
+    // The stack passes MAIL_FROM and MAIL_CONFIGURATION_SET for the sender's SendEmail whether
+    // or not that code is in this tree; any other SES operation the sender uses needs its own grant.
+    const sent = new Set<string>(['ses:SendEmail']);
     for (const [file, prefix] of Object.entries(service)) {
       const source = readFileSync(join(PROJECT_ROOT, file), 'utf8');
       for (const [, operation = ''] of source.matchAll(/new (\w+)Command\(/g)) {
@@ -402,10 +411,17 @@ describe('CDK stack', () => {
     for (const id of edges.keys()) visit(id, []);
   });
 
-  test('stack outputs: API URL, user pool id, client id, hosted-UI domain, table name', () => {
+  test('stack outputs: API URL, user pool id, client id, hosted-UI domain, table name, configuration set', () => {
     const { template } = synthesize();
     const outputs = Object.keys(template.findOutputs('*'));
-    for (const name of ['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'HostedUiDomain', 'TableName']) {
+    for (const name of [
+      'ApiUrl',
+      'UserPoolId',
+      'UserPoolClientId',
+      'HostedUiDomain',
+      'TableName',
+      'MailConfigurationSet',
+    ]) {
       assert.ok(outputs.includes(name), name);
     }
     template.hasOutput('ApiUrl', { Value: 'https://api.example.com' });
@@ -489,6 +505,185 @@ describe('CDK stack', () => {
         return true;
       },
     );
+  });
+});
+
+describe('CDK stack: Amazon SES', () => {
+  /** `arn:<partition>:ses:<region>:<account>:<type>/<name of the resource>`, as CDK renders it. */
+  const sesArn = (type: 'identity' | 'configuration-set', id: string) => ({
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':ses:',
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        `:${type}/`,
+        { Ref: id },
+      ],
+    ],
+  });
+  const identityIds = (template: Template) =>
+    Object.fromEntries(
+      resourcesOf(template, 'AWS::SES::EmailIdentity').map(([id, r]) => [
+        String(r.Properties.EmailIdentity),
+        id,
+      ]),
+    );
+  const configurationSetId = (template: Template) => {
+    const sets = resourcesOf(template, 'AWS::SES::ConfigurationSet');
+    assert.equal(sets.length, 1, 'one configuration set');
+    return sets[0]?.[0] ?? '';
+  };
+  /** Every statement, on any role, that allows an SES action. */
+  const sesStatements = (template: Template) =>
+    resourcesOf(template, 'AWS::IAM::Policy').flatMap(([, p]) =>
+      (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement.filter((statement) =>
+        list(statement.Action).some((action) => action.startsWith('ses:')),
+      ),
+    );
+
+  test('without MAIL_DOMAIN, SES verifies the MAIL_FROM address, sending with the configuration set', () => {
+    const { template } = synthesize();
+    const identities = identityIds(template);
+    assert.deepEqual(Object.keys(identities), ['no-reply@example.com']);
+    const [, identity] = resourcesOf(template, 'AWS::SES::EmailIdentity')[0] ?? assert.fail('no identity');
+    assert.deepEqual(identity.Properties, {
+      EmailIdentity: 'no-reply@example.com',
+      ConfigurationSetAttributes: { ConfigurationSetName: { Ref: configurationSetId(template) } },
+    });
+    assert.deepEqual(
+      Object.keys(template.findOutputs('*')).filter((name) => name.startsWith('MailDkim')),
+      [],
+      'no DKIM records for an address identity',
+    );
+  });
+
+  test('with MAIL_DOMAIN, SES verifies the domain with Easy DKIM and outputs its three CNAME records', () => {
+    const { template } = synthesize({ MAIL_FROM: 'no-reply@mail.example.com', MAIL_DOMAIN: 'example.com' });
+    const identities = identityIds(template);
+    assert.deepEqual(Object.keys(identities), ['example.com']);
+    template.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'example.com',
+      DkimAttributes: { SigningEnabled: true },
+      DkimSigningAttributes: { NextSigningKeyLength: 'RSA_2048_BIT' },
+      ConfigurationSetAttributes: { ConfigurationSetName: { Ref: configurationSetId(template) } },
+    });
+    const domainId = identities['example.com'] ?? '';
+    for (const n of [1, 2, 3]) {
+      template.hasOutput(`MailDkimRecord${n}`, {
+        Value: {
+          'Fn::Join': [
+            '',
+            [
+              { 'Fn::GetAtt': [domainId, `DkimDNSTokenName${n}`] },
+              ' CNAME ',
+              { 'Fn::GetAtt': [domainId, `DkimDNSTokenValue${n}`] },
+            ],
+          ],
+        },
+      });
+    }
+    const api =
+      template.toJSON().Resources[functionId(template, FUNCTIONS.api)].Properties.Environment.Variables;
+    assert.equal(api.MAIL_FROM, 'no-reply@mail.example.com');
+  });
+
+  test('the configuration set publishes reputation metrics and tracks no opens or clicks', () => {
+    const { template } = synthesize();
+    const [, set] =
+      resourcesOf(template, 'AWS::SES::ConfigurationSet')[0] ?? assert.fail('no configuration set');
+    assert.deepEqual(set.Properties, {
+      ReputationOptions: { ReputationMetricsEnabled: true },
+      // VDM engagement metrics would add the tracking pixel and rewrite links: off here,
+      // whatever the account-level VDM setting.
+      VdmOptions: { DashboardOptions: { EngagementMetrics: 'DISABLED' } },
+    });
+    // Open and click tracking happen only for an event destination that subscribes to them.
+    template.resourceCountIs('AWS::SES::ConfigurationSetEventDestination', 0);
+    template.hasOutput('MailConfigurationSet', { Value: { Ref: configurationSetId(template) } });
+  });
+
+  test('the API function gets MAIL_FROM and MAIL_CONFIGURATION_SET; the triggers get no mail settings', () => {
+    const { template } = synthesize();
+    const env = (prefix: string): Record<string, unknown> =>
+      template.toJSON().Resources[functionId(template, prefix)].Properties.Environment?.Variables ?? {};
+    const api = env(FUNCTIONS.api);
+    assert.equal(api.MAIL_FROM, 'no-reply@example.com');
+    assert.deepEqual(api.MAIL_CONFIGURATION_SET, { Ref: configurationSetId(template) });
+    for (const prefix of [FUNCTIONS.preSignUp, FUNCTIONS.define, FUNCTIONS.create, FUNCTIONS.verify]) {
+      assert.deepEqual(
+        Object.keys(env(prefix)).filter((name) => name.startsWith('MAIL_')),
+        [],
+        prefix,
+      );
+      const grants = [...grantsOf(template, functionId(template, prefix)).keys()];
+      assert.deepEqual(
+        grants.filter((action) => action.startsWith('ses:')),
+        [],
+        prefix,
+      );
+    }
+  });
+
+  test('SendEmail is allowed on exactly the sending identity and the configuration set, no wildcard', () => {
+    for (const env of [{}, { MAIL_DOMAIN: 'example.com' }] as Record<string, string>[]) {
+      const { template } = synthesize(env);
+      const statements = sesStatements(template);
+      assert.equal(statements.length, 1, 'one SES statement');
+      const [statement] = statements;
+      assert.equal(statement?.Action, 'ses:SendEmail');
+      const sender = Object.values(identityIds(template))[0] ?? '';
+      assert.deepEqual(statement?.Resource, [
+        sesArn('identity', sender),
+        sesArn('configuration-set', configurationSetId(template)),
+      ]);
+      assert.doesNotMatch(JSON.stringify(statement?.Resource), /\*/);
+      const api = statementsOf(template, functionId(template, FUNCTIONS.api));
+      assert.ok(api.includes(statement as Statement), 'on the API role');
+    }
+  });
+
+  test('with MAIL_SANDBOX_RECIPIENTS, each recipient gets an identity, and SendEmail lists exactly those too', () => {
+    for (const env of [{}, { MAIL_DOMAIN: 'example.com' }] as Record<string, string>[]) {
+      const { template } = synthesize({
+        ...env,
+        MAIL_SANDBOX_RECIPIENTS: 'tester@example.org, qa@example.net, tester@example.org',
+      });
+      const identities = identityIds(template);
+      const sender = env.MAIL_DOMAIN ? 'example.com' : 'no-reply@example.com';
+      assert.deepEqual(
+        Object.keys(identities).sort(),
+        [sender, 'qa@example.net', 'tester@example.org'].sort(),
+      );
+      for (const address of ['tester@example.org', 'qa@example.net']) {
+        const [, recipient] =
+          resourcesOf(template, 'AWS::SES::EmailIdentity').find(([id]) => id === identities[address]) ??
+          assert.fail(address);
+        // A plain identity: SES mails it a verification link; it sends nothing itself.
+        assert.deepEqual(recipient.Properties, { EmailIdentity: address });
+      }
+      const [statement, ...others] = sesStatements(template);
+      assert.deepEqual(others, []);
+      assert.deepEqual(statement?.Resource, [
+        sesArn('identity', identities[sender] ?? ''),
+        sesArn('configuration-set', configurationSetId(template)),
+        sesArn('identity', identities['tester@example.org'] ?? ''),
+        sesArn('identity', identities['qa@example.net'] ?? ''),
+      ]);
+      assert.doesNotMatch(JSON.stringify(statement?.Resource), /\*/);
+    }
+  });
+
+  test('a recipient identity keeps its logical id when the list is reordered or shortened', () => {
+    const ids = (recipients: string) =>
+      identityIds(synthesize({ MAIL_SANDBOX_RECIPIENTS: recipients }).template);
+    const before = ids('tester@example.org,qa@example.net');
+    const after = ids('qa@example.net');
+    assert.equal(after['qa@example.net'], before['qa@example.net']);
+    assert.equal(after['tester@example.org'], undefined);
   });
 });
 
