@@ -36,7 +36,7 @@ export interface DeploySettings {
 }
 
 export interface MailSettings {
-  /** MAIL_FROM: the sender address, passed to the API function. */
+  /** MAIL_FROM: the sender address (lower-cased), passed to the API function. */
   from: string;
   /** MAIL_DOMAIN: verify this domain (Easy DKIM) instead of the MAIL_FROM address. */
   domain: string | undefined;
@@ -177,26 +177,31 @@ export function loadDeploySettings(env: Record<string, string | undefined>): Dep
  * MAIL_FROM must be an address; with MAIL_DOMAIN it must be on that domain or a
  * subdomain (SES lets a verified domain send from its subdomains). Sandbox
  * recipients are addresses; the sender's own address is verified already.
+ * Addresses are lower-cased, as the service lower-cases MAIL_FROM before sending.
  */
 function mailSettings(env: Record<string, string | undefined>, problems: string[]): MailSettings {
-  const from = env.MAIL_FROM?.trim() ?? '';
+  const from = env.MAIL_FROM?.trim().toLowerCase() ?? '';
   const domain = env.MAIL_DOMAIN?.trim().toLowerCase() || undefined;
+  // The service's own rules (loadConfig) may have refused MAIL_FROM already: one message is
+  // enough. For an unset one, this message (which names the expected form) replaces theirs.
+  const isMailFrom = (problem: string) => problem.startsWith('MAIL_FROM ');
   if (!from) {
+    problems.splice(0, problems.length, ...problems.filter((problem) => !isMailFrom(problem)));
     problems.push("MAIL_FROM (missing): expected the sender's email address, such as no-reply@example.com");
-  } else if (!EMAIL_ADDRESS.test(from)) {
+  } else if (!EMAIL_ADDRESS.test(from) && !problems.some(isMailFrom)) {
     problems.push(`MAIL_FROM (invalid): expected an email address such as no-reply@example.com, got ${from}`);
   }
   if (domain && !HOST_NAME.test(domain)) {
     problems.push(`MAIL_DOMAIN (invalid): expected a domain such as example.com, got ${domain}`);
   } else if (domain && EMAIL_ADDRESS.test(from)) {
-    const fromDomain = from.slice(from.lastIndexOf('@') + 1).toLowerCase();
+    const fromDomain = from.slice(from.lastIndexOf('@') + 1);
     if (fromDomain !== domain && !fromDomain.endsWith(`.${domain}`)) {
       problems.push(`MAIL_FROM (invalid): ${from} is not on MAIL_DOMAIN ${domain} or one of its subdomains`);
     }
   }
   const sandboxRecipients: string[] = [];
   for (const item of (env.MAIL_SANDBOX_RECIPIENTS ?? '').split(',')) {
-    const address = item.trim();
+    const address = item.trim().toLowerCase();
     if (!address) continue;
     if (!EMAIL_ADDRESS.test(address)) {
       problems.push(`MAIL_SANDBOX_RECIPIENTS (invalid): ${address} is not an email address`);

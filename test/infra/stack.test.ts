@@ -698,24 +698,33 @@ describe('deploy settings: Amazon SES', () => {
     return [];
   };
 
-  test('MAIL_FROM is required and must be an email address', () => {
-    assert.deepEqual(problemsOf({ MAIL_FROM: '' }), [
-      "MAIL_FROM (missing): expected the sender's email address, such as no-reply@example.com",
-    ]);
+  test('MAIL_FROM is required and must be an email address, reported once', () => {
+    // The service's loadConfig checks MAIL_FROM too; whichever refuses it, one message names it.
+    const { MAIL_FROM: _, ...withoutMailFrom } = DEPLOY_ENV;
+    assert.throws(
+      () => loadDeploySettings(withoutMailFrom),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.problems.length, 1, error.problems.join('\n'));
+        assert.match(error.problems[0] ?? '', /^MAIL_FROM \(missing\): .*no-reply@example\.com/);
+        return true;
+      },
+    );
     for (const bad of [
+      '',
       'no-reply',
       'no-reply@',
       '@example.com',
       'Expenser <no-reply@example.com>',
       'a b@example.com',
+      'no-reply@example.123',
     ]) {
-      assert.deepEqual(
-        problemsOf({ MAIL_FROM: bad }),
-        [`MAIL_FROM (invalid): expected an email address such as no-reply@example.com, got ${bad}`],
-        bad,
-      );
+      const problems = problemsOf({ MAIL_FROM: bad });
+      assert.equal(problems.length, 1, `${bad}: ${problems.join('; ')}`);
+      assert.match(problems[0] ?? '', /^MAIL_FROM \((missing|invalid)\): .*no-reply@example\.com/, bad);
     }
-    assert.deepEqual(loadDeploySettings({ ...DEPLOY_ENV, MAIL_FROM: ' no-reply@example.com ' }).mail, {
+    // Lower-cased like the service does before sending, so the identity is the address it sends from.
+    assert.deepEqual(loadDeploySettings({ ...DEPLOY_ENV, MAIL_FROM: ' No-Reply@Example.com ' }).mail, {
       from: 'no-reply@example.com',
       domain: undefined,
       sandboxRecipients: [],
@@ -742,7 +751,11 @@ describe('deploy settings: Amazon SES', () => {
       ['No-Reply@Mail.Example.com', 'Example.COM'],
     ] as const) {
       const { mail } = loadDeploySettings({ ...DEPLOY_ENV, MAIL_FROM: from, MAIL_DOMAIN: domain });
-      assert.deepEqual(mail, { from, domain: 'example.com', sandboxRecipients: [] }, from);
+      assert.deepEqual(
+        mail,
+        { from: from.toLowerCase(), domain: 'example.com', sandboxRecipients: [] },
+        from,
+      );
     }
   });
 
@@ -751,7 +764,7 @@ describe('deploy settings: Amazon SES', () => {
       'MAIL_SANDBOX_RECIPIENTS (invalid): nobody is not an email address',
       'MAIL_SANDBOX_RECIPIENTS (invalid): qa@ is not an email address',
     ]);
-    const recipients = ' tester@example.org, qa@example.net,,tester@example.org, no-reply@example.com ';
+    const recipients = ' tester@example.org, QA@example.net,,Tester@Example.org, no-reply@example.com ';
     const withAddress = loadDeploySettings({ ...DEPLOY_ENV, MAIL_SANDBOX_RECIPIENTS: recipients });
     // The MAIL_FROM address is an identity already; with a domain identity it is not.
     assert.deepEqual(withAddress.mail.sandboxRecipients, ['tester@example.org', 'qa@example.net']);
