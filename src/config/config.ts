@@ -202,31 +202,6 @@ export function rpIdMatchesOrigin(rpId: string, origin: string): boolean {
 }
 
 /**
- * Defaults for the embedded local stack, derived from PORT: RP id `localhost`,
- * origin `http://localhost:PORT`. Values already present in `env` win.
- */
-export function localDefaults(port: number): Record<string, string> {
-  const origin = `http://localhost:${port}`;
-  return {
-    COGNITO_USER_POOL_ID: 'us-east-1_LocalPool1',
-    COGNITO_USER_POOL_NAME: 'expenser-auth-local',
-    COGNITO_APP_CLIENT_ID: 'localclient0000000000000000',
-    COGNITO_APP_CLIENT_SECRET: 'local-client-secret-not-for-production',
-    COGNITO_APP_CLIENT_NAME: 'expenser-auth-local-client',
-    API_GATEWAY_INVOKE_URL: origin,
-    API_FRONTEND_URL: origin,
-    RP_ID: 'localhost',
-    RP_NAME: 'Expenser (local)',
-    RP_ORIGIN: origin,
-    DYNAMODB_TABLE_NAME: 'expenser-auth',
-    // aws-ses-v2-local refuses senders on `.local`; `.example` is reserved for examples (RFC 2606).
-    MAIL_FROM: 'no-reply@expenser.example',
-    // Locally a start answers quickly; the floor still hides whether mail was sent.
-    MAIL_START_FLOOR_MS: '250',
-  };
-}
-
-/**
  * Reads and validates the configuration once. Throws `ConfigError` listing every
  * bad or missing variable with the form it expects.
  */

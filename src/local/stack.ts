@@ -5,7 +5,7 @@ import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createAdapters } from '../adapters.ts';
 import type { CognitoAdapter } from '../cognito/types.ts';
-import { type Config, loadConfig, localDefaults } from '../config/config.ts';
+import { type Config, loadConfig } from '../config/config.ts';
 import { type Clock, systemClock } from '../errors.ts';
 import { createApp } from '../http/app.ts';
 import type { AppEnv } from '../http/deps.ts';
@@ -22,6 +22,7 @@ import { type CognitoEmulator, startCognitoEmulator } from './cognito/index.ts';
 import { createLocalDynamoDbClient, startDynalite } from './dynalite.ts';
 import { startLocalGoogle } from './google/local-google.ts';
 import { listen } from './listen.ts';
+import { localDefaults } from './local-config.ts';
 import { type LocalMail, startLocalMail } from './mail.ts';
 
 export interface LocalStackOptions {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { bundleFunction, type FunctionName, PROJECT_ROOT } from '../../infra/bundle.ts';
-import { localDefaults } from '../../src/config/config.ts';
+import { localDefaults } from '../../src/local/local-config.ts';
 import type { UserPoolTriggers } from '../../src/triggers/types.ts';
 import { apiGatewayProxy, gatewayStack, type LambdaHandler } from '../support/api-gateway.ts';
 import { TestBrowser } from '../support/browser.ts';

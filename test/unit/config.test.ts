@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ConfigError, loadConfig, localDefaults } from '../../src/config/config.ts';
+import { ConfigError, loadConfig } from '../../src/config/config.ts';
+import { localDefaults } from '../../src/local/local-config.ts';
 
 const SECRET = 'Zq8#mT2vL9pW4xR7nB1cY6hK3sD5fG0jQe';
 
