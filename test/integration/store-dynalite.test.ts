@@ -10,7 +10,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { createLocalDynamoDbClient, type LocalDynamoDb, startDynalite } from '../../src/local/dynalite.ts';
-import { ensureTable } from '../../src/store/table.ts';
+import { ensureTable } from '../../src/local/ensure-table.ts';
 
 /** The operations the local stack emulates in front of dynalite 4, which lacks them. */
 

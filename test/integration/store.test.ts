@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DescribeTimeToLiveCommand, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { createLocalDynamoDbClient, type LocalDynamoDb, startDynalite } from '../../src/local/dynalite.ts';
+import { ensureTable } from '../../src/local/ensure-table.ts';
 import { attachCallCounter, createDynamoDbStore } from '../../src/store/dynamodb-store.ts';
 import { CredentialConflictError, CredentialExistsError, EmailClaimedError } from '../../src/store/errors.ts';
-import { ensureTable } from '../../src/store/table.ts';
 import type { ChallengeRecord, CredentialRecord, Store } from '../../src/store/types.ts';
 
 const T0 = Date.UTC(2030, 0, 1, 12, 0, 0); // a window boundary for every window length used below
