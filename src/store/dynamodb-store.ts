@@ -307,5 +307,3 @@ export function createDynamoDbStore({ client, tableName, clock = systemClock }: 
     },
   };
 }
-
-export { attachCallCounter, type CallCounter } from './call-counter.ts';

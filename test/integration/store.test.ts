@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DescribeTimeToLiveCommand, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { attachCallCounter } from '../../src/local/call-counter.ts';
 import { createLocalDynamoDbClient, type LocalDynamoDb, startDynalite } from '../../src/local/dynalite.ts';
 import { ensureTable } from '../../src/local/ensure-table.ts';
-import { attachCallCounter, createDynamoDbStore } from '../../src/store/dynamodb-store.ts';
+import { createDynamoDbStore } from '../../src/store/dynamodb-store.ts';
 import { CredentialConflictError, CredentialExistsError, EmailClaimedError } from '../../src/store/errors.ts';
 import type { ChallengeRecord, CredentialRecord, Store } from '../../src/store/types.ts';
 
