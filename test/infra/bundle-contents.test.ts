@@ -3,7 +3,13 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { Metafile } from 'esbuild';
-import { type BundleResult, bundleFunction, type FunctionName, PROJECT_ROOT } from '../../infra/bundle.ts';
+import {
+  type BundleResult,
+  bundleFunction,
+  type FunctionName,
+  LAMBDA_ENTRIES,
+  PROJECT_ROOT,
+} from '../../infra/bundle.ts';
 
 const OUT = join(PROJECT_ROOT, 'node_modules', '.cache', `expenser-bundle-contents-${process.pid}`);
 
@@ -91,6 +97,19 @@ describe('what each Lambda bundle carries (infra/bundle.ts)', () => {
         fromPackage(inputsIn(result, everyOutput), 'bowser'),
         [],
         `${name} ships the browser user-agent parser`,
+      );
+    }
+  });
+
+  test('no function reads code of the local stack (src/local): emulators, table creation, local defaults', async () => {
+    for (const name of Object.keys(LAMBDA_ENTRIES) as FunctionName[]) {
+      // Every file esbuild read for the bundle, including any tree shaking then dropped.
+      const read = Object.keys((await bundle(name)).metafile.inputs);
+      assert.ok(read.includes(LAMBDA_ENTRIES[name]), `${name}: inputs are project-relative paths`);
+      assert.deepEqual(
+        read.filter((input) => input.startsWith('src/local/')),
+        [],
+        `${name} imports the local stack`,
       );
     }
   });
