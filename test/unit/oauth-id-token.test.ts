@@ -71,7 +71,7 @@ describe('verifyCallbackIdToken', () => {
   async function assertRefused(promise: Promise<unknown>) {
     await assert.rejects(promise, (error: unknown) => {
       assert.ok(error instanceof GoogleSignInError);
-      assert.equal(error.code, 'google_failed');
+      assert.equal(error.redirectCode, 'google_failed');
       return true;
     });
   }

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { calculatePKCECodeChallenge } from 'openid-client';
+import { AuthError } from '../../src/errors.ts';
 import { GoogleSignInError } from '../../src/oauth/errors.ts';
 import {
   decideExplicitLink,
@@ -258,6 +259,20 @@ describe('Google URLs', () => {
       errorRedirect(settings, '/login', 'account_exists_sign_in_with_passkey'),
       'https://app.example.com/login?error=account_exists_sign_in_with_passkey',
     );
-    assert.equal(new GoogleSignInError('google_failed', 'x').code, 'google_failed');
+    assert.equal(new GoogleSignInError('google_failed', 'x').redirectCode, 'google_failed');
+  });
+
+  test('a Google failure is an AuthError with a code of the contract; its redirect code is kept apart', () => {
+    const error = new GoogleSignInError('reauth_required', 'x', { cause: 'why' });
+    assert.ok(error instanceof AuthError);
+    assert.deepEqual(
+      [error.name, error.code, error.status, error.redirectCode, error.cause],
+      ['GoogleSignInError', 'reauth_required', 401, 'reauth_required', 'why'],
+    );
+    const state = new GoogleSignInError('google_state_invalid', 'x');
+    assert.deepEqual(
+      [state.code, state.status, state.redirectCode],
+      ['csrf_failed', 403, 'google_state_invalid'],
+    );
   });
 });

@@ -50,7 +50,8 @@ export function googleUrlSettings(rt: Pick<Runtime, 'config'>): GoogleUrlSetting
 function errorFields(error: unknown): LogFields {
   const describe = (value: unknown) => {
     if (!(value instanceof Error)) return { name: typeof value, code: undefined };
-    const code = (value as { code?: unknown }).code;
+    // A Google failure logs the code its redirect carries, not the AuthError code it maps to.
+    const code = value instanceof GoogleSignInError ? value.redirectCode : (value as { code?: unknown }).code;
     return { name: value.name, code: typeof code === 'string' ? code : undefined };
   };
   const outer = describe(error);
@@ -88,7 +89,7 @@ export function googleRoutes(
 
   /** Failures go back to the sign-in page; a failed link goes back to the account page it began on. */
   const fail = (c: Context<AppEnv>, error: unknown, options: { linking?: boolean } = {}) => {
-    const code = error instanceof GoogleSignInError ? error.code : 'google_failed';
+    const code = error instanceof GoogleSignInError ? error.redirectCode : 'google_failed';
     const fields = { code, ...errorFields(error) };
     if (error instanceof GoogleSignInError) c.get('log').info('google sign-in refused', fields);
     else c.get('log').warn('google sign-in failed', fields);
@@ -137,8 +138,9 @@ export function googleRoutes(
       return c.redirect(await begin(c, newTransaction({ returnTo, intent: 'signin', now: rt.clock() })), 302);
     } catch (error) {
       clearCookie(c, jar.oauth);
-      // Limits answer as every endpoint does (429 rate_limited); everything else goes back to /login.
-      if (error instanceof AuthError) throw error;
+      // Limits answer as every endpoint does (429 rate_limited); everything else, Google
+      // failures (AuthErrors too) included, goes back to /login.
+      if (error instanceof AuthError && !(error instanceof GoogleSignInError)) throw error;
       return fail(c, error);
     }
   });
