@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { RefreshRejectedError } from '../cognito/errors.ts';
 import type { CognitoTokens } from '../cognito/types.ts';
-import { UnauthenticatedError } from '../errors.ts';
+import { RecoverySessionError, UnauthenticatedError } from '../errors.ts';
 import type { Session, User } from '../sessions/session.ts';
 import { REFRESH_GRACE_MS, refreshCookieStanding, renewalNeedsCognito } from '../sessions/session-policy.ts';
 import type { SessionRecord } from '../store/types.ts';
@@ -31,7 +31,9 @@ type Ctx = Context<AppEnv>;
  *   stolen cookie and ends every session of the user.
  * - Cognito is asked (GetTokensFromRefreshToken) only when the tokens behind the
  *   session are about to expire; a refusal (disabled, deleted, revoked) ends it.
- * Every renewal replaces the refresh cookie. It never renews the step-up time.
+ * Every renewal replaces the refresh cookie. It never renews the step-up time,
+ * and never a recovery session (`403 recovery_session`; it ends 10 minutes
+ * after its sign-in unless adding a passkey made it a normal session).
  */
 export async function renewSession(c: Ctx, rt: Runtime): Promise<{ user: User; session: Session }> {
   const { refresh, sessionCookieSid } = c.var.auth;
@@ -47,6 +49,10 @@ export async function renewSession(c: Ctx, rt: Runtime): Promise<{ user: User; s
   const { userId, sid } = refresh;
   const record = await rt.store.getSession(userId, sid);
   if (!record) return refuse('the session has ended');
+  if (record.authMethod === 'recovery') {
+    log.info('refresh refused', { reason: 'a recovery session is never renewed' });
+    throw new RecoverySessionError();
+  }
 
   const standing = refreshCookieStanding(rt.clock(), refresh.generation, record);
   if (standing === 'grace') return handOutSuccessor(c, rt, record);

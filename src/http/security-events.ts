@@ -12,7 +12,9 @@ export type SecurityEventName =
   | 'passkey_deleted'
   | 'google_linked'
   | 'google_unlinked'
-  | 'account_created';
+  | 'account_created'
+  | 'account_recovered'
+  | 'recovery_completed';
 
 /** Logs a security event: user id and safe fields only, never a token, cookie, code or secret. */
 export function securityEvent(c: Context<AppEnv>, event: SecurityEventName, fields: LogFields): void {

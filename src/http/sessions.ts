@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { googleIdentityOf } from '../cognito/google-identities.ts';
 import type { IdTokenClaims } from '../cognito/id-token.ts';
 import type { CognitoTokens } from '../cognito/types.ts';
-import { ReauthRequiredError, UnauthenticatedError } from '../errors.ts';
+import { ReauthRequiredError, RecoverySessionError, UnauthenticatedError } from '../errors.ts';
 import { describeError } from '../logging/logger.ts';
 import { cookieSpecs } from '../sessions/cookies.ts';
 import { CSRF_TOKEN_TTL_SECONDS, issueCsrfToken, randomId } from '../sessions/csrf.ts';
@@ -17,7 +17,12 @@ import {
   type User,
   userSchema,
 } from '../sessions/session.ts';
-import { isSteppedUp, SESSION_ABSOLUTE_MS, sessionCookieExpiry } from '../sessions/session-policy.ts';
+import {
+  isSteppedUp,
+  recoverySessionMay,
+  sessionCookieExpiry,
+  sessionExpiry,
+} from '../sessions/session-policy.ts';
 import type { SessionRecord, SignInMethods } from '../store/types.ts';
 import { clearCookie, readCookie, writeCookie } from './cookies.ts';
 import type { AppEnv, Runtime } from './deps.ts';
@@ -134,7 +139,8 @@ export function sealRefreshFor(
  * table (new id, so no fixation), session and refresh cookies, a fresh CSRF
  * token. A session this browser already had is ended: signing in again
  * replaces it rather than adding one. `stepUp` is true for user-verified
- * passkey ceremonies only.
+ * passkey ceremonies only. A `recovery` session ends 10 minutes after its
+ * sign-in (`sessionExpiry`), and its cookies with it.
  */
 export async function startSession(
   c: Ctx,
@@ -146,7 +152,7 @@ export async function startSession(
   const { user, claims } = await userFromTokens(rt, tokens);
   const now = rt.clock();
   const id = randomId();
-  const expiresAt = now + SESSION_ABSOLUTE_MS;
+  const expiresAt = sessionExpiry(now, authMethod);
   const refreshCookie = await sealRefreshFor(rt, {
     sid: id,
     userId: user.id,
@@ -197,7 +203,9 @@ export interface CurrentSession {
 /**
  * The live session of this request (one strongly consistent read of its
  * record); `401 unauthenticated` otherwise. A session cookie whose record is
- * gone has been ended: every auth cookie is cleared.
+ * gone has been ended: every auth cookie is cleared. A recovery session opens
+ * only for the routes `recoverySessionMay` lists; anything else answers
+ * `403 recovery_session` here, once for every route.
  */
 export async function requireSession(c: Ctx, rt: Runtime): Promise<CurrentSession> {
   const { session, sessionCookieSid } = c.var.auth;
@@ -212,6 +220,8 @@ export async function requireSession(c: Ctx, rt: Runtime): Promise<CurrentSessio
     clearAuthCookies(c, rt);
     throw new UnauthenticatedError('Your session has ended. Sign in again.');
   }
+  if (record.authMethod === 'recovery' && !recoverySessionMay(c.req.method, c.req.routePath))
+    throw new RecoverySessionError();
   return { session, record };
 }
 
@@ -239,7 +249,8 @@ export type EndReason =
   | 'passkey_deleted'
   | 'google_unlinked'
   | 'refresh_reuse'
-  | 'cognito_refused';
+  | 'cognito_refused'
+  | 'recovery';
 
 /** Ends one session: its record goes and its Cognito refresh token is revoked. Null if it had already ended. */
 export async function endSession(

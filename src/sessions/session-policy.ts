@@ -17,6 +17,32 @@ export const REFRESH_GRACE_MS = 10 * 1000;
 export const COGNITO_RENEWAL_MARGIN_MS = 60 * 1000;
 /** Sensitive changes need a step-up at most this old. */
 export const STEP_UP_WINDOW_MS = 5 * 60 * 1000;
+/** A recovery session ends this long after its sign-in; it is never renewed. */
+export const RECOVERY_SESSION_MS = 10 * 60 * 1000;
+
+/** When a session signed in now by `authMethod` ends for good: 30 days, a recovery session 10 minutes. */
+export function sessionExpiry(now: number, authMethod: Session['authMethod']): number {
+  return now + (authMethod === 'recovery' ? RECOVERY_SESSION_MS : SESSION_ABSOLUTE_MS);
+}
+
+/**
+ * Everything a recovery session may do (shared contract, "Passkey
+ * management"): read the user, add a passkey, sign out. Keyed by method and
+ * route pattern; anything else that opens a session answers
+ * `403 recovery_session`.
+ */
+const RECOVERY_SESSION_ROUTES: ReadonlySet<string> = new Set([
+  'GET /auth/me',
+  'GET /auth/csrf',
+  'POST /auth/passkeys/options',
+  'POST /auth/passkeys',
+  'POST /auth/logout',
+]);
+
+/** Whether a recovery session may use the route `method routePath` (a pattern, e.g. `/auth/passkeys/:id`). */
+export function recoverySessionMay(method: string, routePath: string): boolean {
+  return RECOVERY_SESSION_ROUTES.has(`${method.toUpperCase()} ${routePath}`);
+}
 
 /**
  * When a session cookie issued now must expire: ≤ 10 minutes, never after the
@@ -57,7 +83,9 @@ export function refreshCookieStanding(
 /**
  * Step-up (ASVS 5.0 §7.5): a user-verified passkey ceremony within the window.
  * A Google round trip never counts — Cognito's `auth_time` cannot tell a silent
- * one from a real one.
+ * one from a real one. A recovery session counts as stepped up for its whole
+ * (10-minute) life: the emailed code was its proof, and adding a passkey is
+ * all it may do.
  *
  * TEMPORARY (until emailed step-up codes exist): a user with no passkey has no
  * ceremony to step up with, so for such users only a Google sign-in within the
@@ -65,9 +93,10 @@ export function refreshCookieStanding(
  */
 export function isSteppedUp(
   now: number,
-  session: Pick<Session, 'stepUpAt' | 'authTime' | 'authMethod'>,
+  session: Pick<Session, 'stepUpAt' | 'authTime' | 'authMethod' | 'expiresAt'>,
   hasPasskey: boolean,
 ): boolean {
+  if (session.authMethod === 'recovery') return now < session.expiresAt;
   if (session.stepUpAt !== null && now - session.stepUpAt <= STEP_UP_WINDOW_MS) return true;
   const temporaryGoogleRule = !hasPasskey && session.authMethod === 'google';
   return temporaryGoogleRule && now - session.authTime * 1000 <= STEP_UP_WINDOW_MS;

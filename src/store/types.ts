@@ -143,6 +143,16 @@ export interface SessionRenewal {
   endsAt: number;
 }
 
+/** What changes when a recovery session becomes a passkey session. */
+export interface SessionPromotion {
+  /** The new absolute end (sign-in + 30 days). */
+  expiresAt: number;
+  /** The refresh cookie resealed to live as long as the session. */
+  refreshCookie: string;
+  /** The session's new end (idle or absolute, whichever is first), for the table's TTL. */
+  endsAt: number;
+}
+
 /** How a user can sign in; kept in the table so that "one way in at least" is a conditional write. */
 export interface SignInMethods {
   passkeys: number;
@@ -230,6 +240,12 @@ export interface Store {
   renewSession(userId: string, id: string, renewal: SessionRenewal): Promise<boolean>;
   /** Sets the step-up time and the user of a live session; false if it has ended. */
   updateSession(userId: string, id: string, change: { stepUpAt?: number; user?: string }): Promise<boolean>;
+  /**
+   * Turns a live recovery session into a normal passkey session (after it
+   * added a passkey): its method, absolute end and refresh cookie change;
+   * false if it has ended.
+   */
+  promoteRecoverySession(userId: string, id: string, change: SessionPromotion): Promise<boolean>;
   /** Ends one session; returns its record, or null if it had already ended. */
   deleteSession(userId: string, id: string): Promise<SessionRecord | null>;
 

@@ -25,6 +25,7 @@ type UserRecordOperations = Pick<
   | 'listSessions'
   | 'renewSession'
   | 'updateSession'
+  | 'promoteRecoverySession'
   | 'deleteSession'
 >;
 
@@ -224,6 +225,28 @@ export function createUserRecordOperations(input: {
             UpdateExpression: `SET ${sets.join(', ')}`,
             ...(change.user !== undefined ? { ExpressionAttributeNames: { '#user': 'user' } } : {}),
             ExpressionAttributeValues: values,
+          }),
+        ),
+      );
+    },
+
+    promoteRecoverySession(userId, id, change) {
+      return conditionalWrite(() =>
+        client.send(
+          new UpdateItemCommand({
+            TableName,
+            Key: userKey.session(userId, id),
+            ConditionExpression: `attribute_exists(${PARTITION_KEY}) AND authMethod = :recovery`,
+            UpdateExpression:
+              'SET authMethod = :passkey, expiresAt = :expires, refreshCookie = :cookie, #ttl = :ttl',
+            ExpressionAttributeNames: { '#ttl': 'ttl' },
+            ExpressionAttributeValues: {
+              ':recovery': s('recovery'),
+              ':passkey': s('passkey'),
+              ':expires': n(change.expiresAt),
+              ':cookie': s(change.refreshCookie),
+              ':ttl': n(Math.ceil(change.endsAt / 1000)),
+            },
           }),
         ),
       );

@@ -5,12 +5,15 @@ import { deviceLabel } from '../../src/sessions/device-label.ts';
 import {
   COGNITO_RENEWAL_MARGIN_MS,
   isSteppedUp,
+  RECOVERY_SESSION_MS,
   REFRESH_GRACE_MS,
+  recoverySessionMay,
   refreshCookieStanding,
   renewalNeedsCognito,
   SESSION_COOKIE_MS,
   STEP_UP_WINDOW_MS,
   sessionCookieExpiry,
+  sessionExpiry,
 } from '../../src/sessions/session-policy.ts';
 import { SESSION_IDLE_MS, sessionEnd } from '../../src/store/user-items.ts';
 
@@ -41,10 +44,20 @@ describe('session policy (plain rules, no server)', () => {
   });
 
   test('step-up: a passkey ceremony within 5 minutes; a Google sign-in never, except (temporarily) without a passkey', () => {
-    const passkey = { stepUpAt: now - STEP_UP_WINDOW_MS, authTime: 0, authMethod: 'passkey' as const };
+    const passkey = {
+      stepUpAt: now - STEP_UP_WINDOW_MS,
+      authTime: 0,
+      authMethod: 'passkey' as const,
+      expiresAt: now + 30 * MINUTE,
+    };
     assert.equal(isSteppedUp(now, passkey, true), true);
     assert.equal(isSteppedUp(now + 1, passkey, true), false);
-    const google = { stepUpAt: null, authTime: Math.floor(now / 1000) - 10, authMethod: 'google' as const };
+    const google = {
+      stepUpAt: null,
+      authTime: Math.floor(now / 1000) - 10,
+      authMethod: 'google' as const,
+      expiresAt: now + 30 * MINUTE,
+    };
     assert.equal(
       isSteppedUp(now, google, true),
       false,
@@ -52,6 +65,49 @@ describe('session policy (plain rules, no server)', () => {
     );
     assert.equal(isSteppedUp(now, google, false), true, 'temporary rule: Google-only users');
     assert.equal(isSteppedUp(now + STEP_UP_WINDOW_MS, google, false), false);
+  });
+
+  test('a recovery session counts as stepped up for its whole 10-minute life, and no longer', () => {
+    const signedIn = now - 9 * MINUTE;
+    const recovery = {
+      stepUpAt: null,
+      authTime: Math.floor(signedIn / 1000),
+      authMethod: 'recovery' as const,
+      expiresAt: sessionExpiry(signedIn, 'recovery'),
+    };
+    assert.equal(recovery.expiresAt, signedIn + RECOVERY_SESSION_MS);
+    assert.equal(isSteppedUp(now, recovery, false), true, '9 minutes in, past the 5-minute window');
+    assert.equal(isSteppedUp(now, recovery, true), true);
+    assert.equal(isSteppedUp(signedIn + RECOVERY_SESSION_MS, recovery, true), false);
+    assert.equal(sessionExpiry(now, 'passkey'), now + 30 * 24 * 60 * MINUTE);
+  });
+
+  test('a recovery session may read the user, add a passkey and sign out; nothing else', () => {
+    for (const allowed of [
+      'GET /auth/me',
+      'GET /auth/csrf',
+      'POST /auth/passkeys/options',
+      'POST /auth/passkeys',
+      'POST /auth/logout',
+    ]) {
+      const [method = '', path = ''] = allowed.split(' ');
+      assert.equal(recoverySessionMay(method, path), true, allowed);
+    }
+    for (const refused of [
+      'POST /auth/refresh',
+      'GET /auth/passkeys',
+      'DELETE /auth/passkeys/:id',
+      'PATCH /auth/passkeys/:id',
+      'GET /auth/sessions',
+      'DELETE /auth/sessions/:id',
+      'POST /auth/google/link',
+      'DELETE /auth/google',
+      'GET /auth/me/',
+      'POST /auth/me',
+    ]) {
+      const [method = '', path = ''] = refused.split(' ');
+      assert.equal(recoverySessionMay(method, path), false, refused);
+    }
   });
 
   test('a session ends 7 days after its last renewal or 30 days after sign-in, whichever is first', () => {

@@ -69,6 +69,19 @@ describe('verifySession(cookieHeader) for front-end servers', () => {
     assert.equal(await verifySession(`__Host-session=${refresh}`, { secretKey, now }), null);
   });
 
+  test('a recovery session is reported as `recovery`, so front ends can treat it as limited', async () => {
+    const recovery: Session = { ...session, authMethod: 'recovery', expiresAt: now + 600_000 };
+    const sealed = await sealSession(recovery, keys, now);
+    const result = await verifySession(`__Host-session=${sealed}`, { secretKey, now: now + 1000 });
+    assert.equal(result?.session.authMethod, 'recovery');
+    assert.equal(result?.session.expiresAt, new Date(now + 600_000).toISOString());
+    assert.equal(
+      await verifySession(`__Host-session=${sealed}`, { secretKey, now: now + 600_000 }),
+      null,
+      'and trusted no longer than its 10 minutes',
+    );
+  });
+
   test('a missing secret key is a programming error', async () => {
     await assert.rejects(verifySession('session=x', { secretKey: '' }), TypeError);
   });

@@ -14,6 +14,7 @@ import type { CredentialRecord } from '../../store/types.ts';
 import { readJson } from '../body.ts';
 import { finishCeremony, startCeremony } from '../ceremonies.ts';
 import type { AppEnv, Runtime } from '../deps.ts';
+import { promoteRecoverySession } from '../recovery-session.ts';
 import { addPasskeyBody, renamePasskeyBody } from '../schemas.ts';
 import { securityEvent } from '../security-events.ts';
 import { endSessions, requireSession, requireStepUp, updateCurrentUser } from '../sessions.ts';
@@ -108,8 +109,11 @@ export function passkeyManagementRoutes(rt: Runtime) {
       throw error;
     }
     securityEvent(c, 'passkey_added', { userId: session.user.id });
+    // A recovery session has done what it was for: from now on it is a normal passkey session.
+    const updated =
+      current.record.authMethod === 'recovery' ? await promoteRecoverySession(c, rt, current) : current;
     // Registering a passkey is a user-verified ceremony: a fresh step-up for this session.
-    await updateCurrentUser(c, rt, current, { stepUpAt: rt.clock() });
+    await updateCurrentUser(c, rt, updated, { stepUpAt: rt.clock() });
     return c.json({ passkey: describePasskey(credential) }, 201);
   });
 
