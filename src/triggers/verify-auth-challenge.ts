@@ -19,7 +19,8 @@ export interface VerifyAuthChallengeOptions {
  * VerifyAuthChallengeResponse (DG: user-pool-lambda-verify-auth-challenge-response):
  * the only place that decides whether Cognito may issue tokens. The answer is
  * either a passkey assertion for a challenge the API stored, or a one-time
- * registration grant issued right after sign-up. Either is consumed (single use)
+ * grant the API issued after checking the proof itself (a sign-up's
+ * registration, a recovery's emailed code). Either is consumed (single use)
  * before anything else, so a failed or replayed attempt can never succeed later.
  */
 export function createVerifyAuthChallengeHandler(

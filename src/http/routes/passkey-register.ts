@@ -2,19 +2,16 @@ import { Hono } from 'hono';
 import { PasskeyRejectedError } from '../../errors.ts';
 import { describeError } from '../../logging/logger.ts';
 import { CeremonyRejectedError, verifyPasskeyRegistration } from '../../passkeys/verify-registration.ts';
-import { randomId } from '../../sessions/csrf.ts';
 import { CredentialExistsError, EmailClaimedError } from '../../store/errors.ts';
 import type { CredentialRecord } from '../../store/types.ts';
 import { readJson } from '../body.ts';
 import { finishCeremony } from '../ceremonies.ts';
 import type { AppEnv, Runtime } from '../deps.ts';
+import { signInWithGrant } from '../grant-sign-in.ts';
 import type { FailureLimiter } from '../rate-limit.ts';
 import { registerVerifyBody } from '../schemas.ts';
 import { securityEvent } from '../security-events.ts';
 import { startSession } from '../sessions.ts';
-
-/** A registration grant lets the fresh account sign in once, within this time. */
-const GRANT_TTL_MS = 60 * 1000;
 
 /**
  * `/auth/passkey/register/verify`: the last step of sign-up (docs/api.md
@@ -77,12 +74,7 @@ export function passkeyRegisterRoutes(rt: Runtime, limiter: FailureLimiter) {
     }
     securityEvent(c, 'account_created', { userId });
 
-    const grantId = randomId(32);
-    await rt.store.putGrant({ id: grantId, userId, expiresAt: rt.clock() + GRANT_TTL_MS });
-    const tokens = await rt.cognito.signInWithCustomChallenge({
-      username: userId,
-      answer: JSON.stringify({ kind: 'grant', grantId }),
-    });
+    const tokens = await signInWithGrant(rt, userId);
     // The registration was a user-verified passkey ceremony: the new session starts stepped up.
     const { user, csrfToken } = await startSession(c, rt, { tokens, authMethod: 'passkey', stepUp: true });
     return c.json({ user, csrfToken }, 201);
