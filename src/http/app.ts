@@ -15,6 +15,7 @@ import { googleRoutes } from './routes/google.ts';
 import { passkeyLoginRoutes } from './routes/passkey-login.ts';
 import { passkeyRegisterRoutes } from './routes/passkey-register.ts';
 import { passkeyManagementRoutes } from './routes/passkeys.ts';
+import { recoveryRoutes } from './routes/recovery.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { signupRoutes } from './routes/signup.ts';
 
@@ -61,6 +62,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   auth.get('/health', (c) => c.json({ status: 'ok' }));
   auth.route('/', sessionRoutes(rt));
   auth.route('/signup', signupRoutes(rt, limiter));
+  auth.route('/recovery', recoveryRoutes(rt, limiter));
   auth.route('/passkey/register', passkeyRegisterRoutes(rt, limiter));
   auth.route('/passkey/login', passkeyLoginRoutes(rt, limiter));
   auth.route('/passkeys', passkeyManagementRoutes(rt));
