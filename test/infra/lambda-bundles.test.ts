@@ -12,6 +12,7 @@ import { apiGatewayProxy, gatewayStack, type LambdaHandler } from '../support/ap
 import { TestBrowser } from '../support/browser.ts';
 import { signIn, signUp, uniqueEmail } from '../support/flows.ts';
 import { GoogleFlowWalker, hasSessionCookie, loginError } from '../support/google.ts';
+import { lastCodeTo } from '../support/mailbox.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator.ts';
 import { startTestStack, TEST_SECRET_KEY, type TestStack } from '../support/stack.ts';
 
@@ -258,6 +259,51 @@ describe('bundled Lambda entry points, invoked with documented events against th
       tamper: { signCount: 1 },
     });
     assert.equal(replay.status, 401, 'a regressed counter is refused by the bundled trigger');
+  });
+
+  test('account recovery through the bundled API and verify trigger: code, recovery session, new passkey', async () => {
+    const owner = await apiBrowser();
+    const lost = new SoftAuthenticator();
+    const email = uniqueEmail('bundle-recover');
+    const created = await signUp(owner, lost, email);
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+
+    const rescue = new TestBrowser(owner.stack, { origin: FRONTEND, ip: '198.51.100.61' });
+    await rescue.primeCsrf();
+    const started = await rescue.post('/auth/recovery/start', { email });
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    assert.ok(rescue.cookie('__Host-code'), 'the code is bound to this browser');
+    const code = await lastCodeTo(owner.stack, email);
+    const calls = stack.cognito.counts();
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    const refused = await rescue.post('/auth/recovery/verify', { email, code: wrong });
+    assert.equal(refused.status, 400, JSON.stringify(refused.body));
+    assert.deepEqual(stack.cognito.counts(), calls, 'a wrong code never reaches Cognito');
+
+    const recovered = await rescue.post('/auth/recovery/verify', { email, code });
+    assert.equal(recovered.status, 200, JSON.stringify(recovered.body));
+    assert.equal(
+      (stack.cognito.counts().triggers.VerifyAuthChallengeResponse ?? 0) -
+        (calls.triggers.VerifyAuthChallengeResponse ?? 0),
+      1,
+      'the bundled verify trigger consumed the grant',
+    );
+    assert.equal((await rescue.get('/auth/me')).body.session.authMethod, 'recovery');
+    assert.equal((await owner.get('/auth/me')).status, 401, 'the other session ended');
+    const renewal = await rescue.post('/auth/refresh');
+    assert.equal(renewal.status, 403, JSON.stringify(renewal.body));
+    assert.equal(renewal.body.error.code, 'recovery_session');
+
+    const found = new SoftAuthenticator();
+    const options = await rescue.post('/auth/passkeys/options');
+    assert.equal(options.status, 200, JSON.stringify(options.body));
+    const credential = await found.register(options.body.options, { origin: FRONTEND });
+    assert.equal((await rescue.post('/auth/passkeys', { credential })).status, 201);
+    assert.equal((await rescue.get('/auth/me')).body.session.authMethod, 'passkey');
+    const lostId = lost.credentials[0]?.id ?? assert.fail('no credential');
+    assert.equal((await rescue.request('DELETE', `/auth/passkeys/${lostId}`)).status, 204);
+    const signedIn = await signIn(new TestBrowser(owner.stack, { origin: FRONTEND }), found, { email });
+    assert.equal(signedIn.status, 200, JSON.stringify(signedIn.body));
   });
 
   test('Google first sign-ins through the bundled PreSignUp: same verified email links, creation, an explicit link', async () => {
