@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Context, Hono } from 'hono';
-import { accountPage, expensesPage, loginPage, type PageUser } from '../../web/app/pages.ts';
+import { accountPage, expensesPage, loginPage, type PageUser, recoveryPage } from '../../web/app/pages.ts';
 import type { Config } from '../config/config.ts';
 import { type Clock, systemClock } from '../errors.ts';
 import type { AppEnv } from '../http/deps.ts';
 import { safeReturnTo } from '../oauth/return-to.ts';
-import { verifySession } from '../sessions/verify-session.ts';
+import { type VerifiedSession, verifySession } from '../sessions/verify-session.ts';
 
 const webDir = fileURLToPath(new URL('../../web/app/', import.meta.url));
 
@@ -19,6 +19,13 @@ const CSP =
 function errorCode(value: string | undefined): string | null {
   if (value === undefined || value === '') return null;
   return /^[a-z][a-z0-9_]{0,63}$/.test(value) ? value : 'unknown';
+}
+
+/** What the login page says after a sign-out or an account deletion sent the browser there. */
+function loginStatus(c: Context): string | null {
+  if (c.req.query('deleted') !== undefined) return 'Your account has been deleted.';
+  if (c.req.query('signedOut') !== undefined) return 'Signed out.';
+  return null;
 }
 
 /**
@@ -47,13 +54,15 @@ export async function mountDemoApp(
   const script = bundle.outputFiles[0]?.text ?? '';
   const css = await readFile(`${webDir}app.css`, 'utf8');
 
-  async function currentUser(c: Context): Promise<PageUser | null> {
-    const verified = await verifySession(c.req.header('cookie'), {
+  function currentSession(c: Context): Promise<VerifiedSession | null> {
+    return verifySession(c.req.header('cookie'), {
       secretKey: config.secretKey,
       secureCookies: config.secureCookies,
       now: clock(),
     });
-    return verified?.user ?? null;
+  }
+  async function currentUser(c: Context): Promise<PageUser | null> {
+    return (await currentSession(c))?.user ?? null;
   }
 
   function page(c: Context, html: string) {
@@ -71,21 +80,35 @@ export async function mountDemoApp(
       loginPage({
         user: await currentUser(c),
         error: errorCode(c.req.query('error')),
-        status: c.req.query('signedOut') !== undefined ? 'Signed out.' : null,
+        status: loginStatus(c),
         returnTo: returnTo === undefined ? '/expenses' : safeReturnTo(returnTo),
       }),
     );
   });
 
-  /** Protected pages: no valid session cookie → the login page, which comes back here after sign-in. */
+  /**
+   * Protected pages: no valid session cookie → the login page, which comes back
+   * here after sign-in. A recovery session (docs/api.md "Passkey management")
+   * may only add a passkey: every protected page asks it for one.
+   */
   const protectedPage = (path: string, render: (user: PageUser, c: Context) => string) =>
     app.get(path, async (c) => {
-      const user = await currentUser(c);
-      if (!user) return c.redirect(`/login?returnTo=${encodeURIComponent(path)}`, 302);
-      return page(c, render(user, c));
+      const signedIn = await currentSession(c);
+      if (!signedIn) return c.redirect(`/login?returnTo=${encodeURIComponent(path)}`, 302);
+      if (signedIn.session.authMethod === 'recovery') return page(c, recoveryPage({ user: signedIn.user }));
+      return page(c, render(signedIn.user, c));
     });
   protectedPage('/expenses', (user) => expensesPage(user));
-  protectedPage('/account', (user, c) => accountPage({ user, error: errorCode(c.req.query('error')) }));
+  protectedPage('/account', (user, c) =>
+    accountPage({
+      user,
+      error: errorCode(c.req.query('error')),
+      status:
+        c.req.query('recovered') !== undefined
+          ? 'Your new passkey is ready. If you lost your old one, delete it below so nobody can use it.'
+          : null,
+    }),
+  );
 
   app.get('/app.js', (c) =>
     c.body(script, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' }),

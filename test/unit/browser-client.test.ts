@@ -103,4 +103,55 @@ describe('browser client (web/client)', () => {
       'https://api.example.com/auth/google?returnTo=%2Fexpenses',
     );
   });
+
+  test('sign-up: start, then one verify-email per code even when the passkey prompt fails and is retried', async () => {
+    const { fetch, calls } = fakeFetch((_method, path) => {
+      if (path === '/auth/csrf') return json(200, { csrfToken: 't' });
+      if (path === '/auth/signup/start') return json(202, { status: 'code_sent' });
+      if (path === '/auth/signup/verify-email') {
+        return json(200, { options: { challenge: 'c', rp: { name: 'x' }, user: {}, pubKeyCredParams: [] } });
+      }
+      return json(404, {});
+    });
+    const auth = createAuthClient({ fetch, rpId: 'x' });
+    await auth.signUp.start({ email: 'ada@example.com', displayName: 'Ada' });
+    // Node has no WebAuthn: the prompt fails as in a browser that closed it, before any credential exists.
+    for (const code of ['123456', '123 456']) {
+      await assert.rejects(
+        auth.signUp.verify({ email: 'ada@example.com', code }),
+        (e: unknown) => e instanceof ExpenserAuthError && e.code === 'passkey_unsupported',
+      );
+    }
+    await assert.rejects(auth.signUp.verify({ email: 'ada@example.com', code: '654321' }));
+    assert.deepEqual(
+      calls.filter((c) => c.path !== '/auth/csrf').map((c) => `${c.method} ${c.path}`),
+      ['POST /auth/signup/start', 'POST /auth/signup/verify-email', 'POST /auth/signup/verify-email'],
+      'the same code is redeemed once; another code is sent again; register/verify never without a credential',
+    );
+  });
+
+  test('recovery: start and verify post the email and the code; a wrong code is code_invalid', async () => {
+    const bodies: unknown[] = [];
+    const fetch = (async (input: string | URL | Request, init: RequestInit = {}) => {
+      const path = new URL(String(input), 'https://app.example.com').pathname;
+      if (path === '/auth/csrf') return json(200, { csrfToken: 't' });
+      bodies.push({ path, body: JSON.parse(String(init.body)) });
+      if (path === '/auth/recovery/start') return json(202, { status: 'code_sent' });
+      const { code } = JSON.parse(String(init.body)) as { code: string };
+      if (code !== '111111') return apiError(400, 'code_invalid');
+      return json(200, { user: { id: 'u1', email: 'ada@example.com' }, csrfToken: 't2' });
+    }) as typeof globalThis.fetch;
+    const auth = createAuthClient({ fetch, rpId: 'x' });
+    await auth.recovery.start('ada@example.com');
+    await assert.rejects(
+      auth.recovery.verify('ada@example.com', '000000'),
+      (e: unknown) => e instanceof ExpenserAuthError && e.code === 'code_invalid' && e.status === 400,
+    );
+    assert.equal((await auth.recovery.verify('ada@example.com', '111111')).id, 'u1');
+    assert.deepEqual(bodies, [
+      { path: '/auth/recovery/start', body: { email: 'ada@example.com' } },
+      { path: '/auth/recovery/verify', body: { email: 'ada@example.com', code: '000000' } },
+      { path: '/auth/recovery/verify', body: { email: 'ada@example.com', code: '111111' } },
+    ]);
+  });
 });

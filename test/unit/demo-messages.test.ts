@@ -37,14 +37,19 @@ describe('demo app error messages', () => {
 
   test('the login page escapes what it renders and shows the message, never the code', () => {
     const html = loginPage({
-      user: { id: 'u', email: '<img src=x onerror=alert(1)>@example.com', providers: ['passkey'] },
-      error: 'email_taken',
+      user: {
+        id: 'u',
+        email: '<img src=x onerror=alert(1)>@example.com',
+        emailVerified: true,
+        providers: ['passkey'],
+      },
+      error: 'code_invalid',
       status: null,
       returnTo: '/expenses?a=1&b="x"',
     });
     assert.doesNotMatch(html, /<img src=x/);
-    assert.match(html, new RegExp(escapeHtml(messageFor('email_taken'))));
-    assert.doesNotMatch(html, />email_taken</);
+    assert.match(html, new RegExp(escapeHtml(messageFor('code_invalid'))));
+    assert.doesNotMatch(html, />code_invalid</);
     assert.match(html, /href="\/auth\/google\?returnTo=\/expenses%3Fa%3D1%26b%3D%22x%22"/);
     assert.match(html, /autocomplete="username webauthn"/);
   });
@@ -76,7 +81,11 @@ describe('demo app error messages', () => {
     for (const message of ['Invalid field "credential.id": x.', 'The request body is not valid JSON.', '']) {
       assert.equal(messageForError('invalid_request', message), messageFor('invalid_request'));
     }
-    assert.equal(messageForError('email_taken', 'Invalid field "email": x'), messageFor('email_taken'));
+    assert.equal(messageForError('code_invalid', 'Invalid field "email": x'), messageFor('code_invalid'));
+    assert.equal(
+      messageForError('invalid_request', 'Invalid field "code": must be the 6-digit code from the email.'),
+      'The code must be the 6 digits from the email.',
+    );
   });
 
   test('NotAllowedError after a request that named passkeys reads "not found on this device", not "closed"', () => {

@@ -10,20 +10,22 @@ const MESSAGES: Readonly<Record<string, string>> = {
   unsupported_media_type: 'The app sent a request the server could not read. Reload the page and try again.',
   payload_too_large: 'That was too much data to send. Try again with less.',
   csrf_failed: 'Your page was open too long or in another window. Reload the page and try again.',
-  email_taken: 'An account with this email already exists. Sign in with your passkey instead.',
+  code_invalid: 'That code is wrong or has expired. Check the newest email from us, or ask for a new code.',
+  recovery_session:
+    'You signed in to recover your account, so for now you can only add a new passkey. Add one to continue.',
   passkey_rejected: 'That passkey was not accepted. Try again, or use another passkey for this account.',
   unauthenticated: 'You are not signed in, or your session has ended. Sign in to continue.',
-  reauth_required: 'For your security, confirm it is you with your passkey, then try again.',
+  reauth_required: 'For your security, confirm it is you, then try again.',
   last_sign_in_method:
     'You cannot delete your only way to sign in. Add another passkey or link Google first.',
   not_found: 'That passkey no longer exists. The list has been refreshed.',
-  rate_limited: 'Too many attempts. Wait a minute and try again.',
+  rate_limited: 'Too many attempts or too many emails. Wait a few minutes and try again.',
   internal_error: 'Something went wrong on our side. Try again in a moment.',
   // Browser client
   network_error: 'The server could not be reached. Check your connection and try again.',
   passkey_cancelled: 'The passkey prompt was closed before it finished. Try again when you are ready.',
   passkey_not_found:
-    'No passkey for this account was found on this device. Check the email, use the device that has your passkey, or continue with Google.',
+    'No passkey for this account was found on this device. Check the email, use the device that has your passkey, or choose “Lost your passkey?” below.',
   passkey_exists: 'This device already has a passkey for your account. Use another device or security key.',
   passkey_unsupported:
     'This browser cannot use passkeys. Try an up-to-date browser, or continue with Google.',
@@ -57,6 +59,7 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   email: 'The email',
   displayName: 'Your name',
   nickname: 'The passkey name',
+  code: 'The code',
 };
 
 /** The API's reason (zod's English or the schema's own words) as plain words. */
@@ -68,6 +71,7 @@ function reasonFor(reason: string): string | null {
   if (/^must be an email address/.test(reason))
     return 'must be a complete email address, like name@example.com';
   if (/^must not contain control characters/.test(reason)) return 'must not contain control characters';
+  if (/^must be the 6-digit code/.test(reason)) return 'must be the 6 digits from the email';
   return null;
 }
 

@@ -23,15 +23,48 @@ export interface AuthClientOptions {
   fetch?: typeof fetch;
 }
 
+/** The first step of sign-up: the address to prove, and the name to show. */
 export interface SignUpInput {
   email: string;
   displayName?: string;
+}
+
+/** The second step of sign-up: the emailed code for that address. */
+export interface SignUpVerifyInput {
+  email: string;
+  /** The 6-digit code from the email (spaces and dashes are ignored). */
+  code: string;
   /** The first passkey's nickname; the server names it after the provider otherwise. */
   nickname?: string;
 }
 
 export interface AuthClient {
-  signUp(input: SignUpInput): Promise<User>;
+  /** Sign-up proves the email first (docs/api.md "Passkey sign-up"). */
+  signUp: {
+    /**
+     * `POST /auth/signup/start`: mails a 6-digit code to `email` (or, when the
+     * address already has an account, a note saying so). Resolves the same
+     * either way; a new start from this browser replaces the earlier code.
+     */
+    start(input: SignUpInput): Promise<void>;
+    /**
+     * The code → creation options → one authenticator prompt → the account,
+     * signed in. After a closed prompt, calling again with the same email and
+     * code prompts again without a new code (while the options last, 5 minutes).
+     */
+    verify(input: SignUpVerifyInput): Promise<User>;
+  };
+  /** Account recovery by email, for a user who lost every passkey (docs/api.md "Email, recovery and the account"). */
+  recovery: {
+    /** `POST /auth/recovery/start`: a code, if an account has this verified email; resolves the same either way. */
+    start(email: string): Promise<void>;
+    /**
+     * `POST /auth/recovery/verify`: signs in with a recovery session (10 minutes),
+     * which may only read `me()`, add a passkey (`passkeys.add()`) and sign out;
+     * adding the passkey turns it into a normal session.
+     */
+    verify(email: string, code: string): Promise<User>;
+  };
   /** With `email`: username-first; without: usernameless (the browser lists discoverable passkeys). */
   signIn(input?: { email?: string }): Promise<User>;
   /**
@@ -70,6 +103,25 @@ export interface AuthClient {
     /** `DELETE /auth/google` (needs a step-up); every other session of the user ends. */
     unlink(): Promise<void>;
   };
+  /** Step-up for a user with no passkey: a code emailed to the account's address. */
+  stepUp: {
+    /** `POST /auth/stepup/email/start`. */
+    startEmail(): Promise<void>;
+    /** `POST /auth/stepup/email/verify`: changes that need a step-up are allowed for 5 minutes. */
+    verifyEmail(code: string): Promise<void>;
+  };
+  email: {
+    /** `POST /auth/email/verify/start`: a code to the account's unverified address. */
+    startVerification(): Promise<void>;
+    /** `POST /auth/email/verify`: the address is verified (and can then recover the account). */
+    verify(code: string): Promise<User>;
+    /** `POST /auth/email/change/start` (needs a step-up): a code to the new address. */
+    startChange(email: string): Promise<void>;
+    /** `POST /auth/email/change/verify`: the account's email changes; its other sessions end. */
+    verifyChange(code: string): Promise<User>;
+  };
+  /** `DELETE /auth/account` (needs a step-up): the account, its passkeys and every session end. */
+  deleteAccount(): Promise<void>;
 }
 
 /** The server's name for a sign-up passkey without a nickname. */
@@ -80,6 +132,8 @@ export function createAuthClient(options: AuthClientOptions = {}): AuthClient {
   const baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
   const rpId = options.rpId ?? globalThis.location?.hostname ?? '';
   const http = new Http({ baseUrl, fetch: options.fetch ?? globalThis.fetch.bind(globalThis) });
+  /** Creation options already bought with a code, kept for a retry after the prompt was closed. */
+  let verifiedSignUp: { key: string; options: PublicKeyCredentialCreationOptionsJSON } | undefined;
 
   async function register(optionsJSON: PublicKeyCredentialCreationOptionsJSON) {
     try {
@@ -151,22 +205,44 @@ export function createAuthClient(options: AuthClientOptions = {}): AuthClient {
   }
 
   return {
-    async signUp({ email, displayName, nickname }) {
-      WebAuthnAbortService.cancelCeremony();
-      const { options } = await http.request<{ options: PublicKeyCredentialCreationOptionsJSON }>(
-        'POST',
-        '/passkey/register/options',
-        { email, ...(displayName ? { displayName } : {}) },
-      );
-      const credential = await register(options);
-      const { user } = await http.request<{ user: User }>(
-        'POST',
-        '/passkey/register/verify',
-        { credential, ...(nickname ? { nickname } : {}) },
-        { retry: false },
-      );
-      if (!nickname) await nameAfterAuthenticator(credential.id);
-      return user;
+    signUp: {
+      async start({ email, displayName }) {
+        verifiedSignUp = undefined;
+        await http.request('POST', '/signup/start', { email, ...(displayName ? { displayName } : {}) });
+      },
+      async verify({ email, code, nickname }) {
+        WebAuthnAbortService.cancelCeremony();
+        // The code is single use: a second try after a closed prompt reuses its options.
+        const key = `${email.trim().toLowerCase()} ${code.replace(/[\s-]/g, '')}`;
+        if (verifiedSignUp?.key !== key) {
+          const { options } = await http.request<{ options: PublicKeyCredentialCreationOptionsJSON }>(
+            'POST',
+            '/signup/verify-email',
+            { email, code },
+          );
+          verifiedSignUp = { key, options };
+        }
+        const credential = await register(verifiedSignUp.options);
+        verifiedSignUp = undefined;
+        const { user } = await http.request<{ user: User }>(
+          'POST',
+          '/passkey/register/verify',
+          { credential, ...(nickname ? { nickname } : {}) },
+          { retry: false },
+        );
+        if (!nickname) await nameAfterAuthenticator(credential.id);
+        return user;
+      },
+    },
+    recovery: {
+      async start(email) {
+        await http.request('POST', '/recovery/start', { email });
+      },
+      async verify(email, code) {
+        const { user } = await http.request<{ user: User }>('POST', '/recovery/verify', { email, code });
+        void signalCurrentUserDetails(rpId, user);
+        return user;
+      },
     },
     signIn: (input = {}) => signIn(input.email?.trim() || undefined, false),
     signInWithAutofill: () => signIn(undefined, true),
@@ -238,6 +314,38 @@ export function createAuthClient(options: AuthClientOptions = {}): AuthClient {
       async unlink() {
         await http.request<void>('DELETE', '/google');
       },
+    },
+    stepUp: {
+      async startEmail() {
+        await http.request('POST', '/stepup/email/start');
+      },
+      async verifyEmail(code) {
+        await http.request<void>('POST', '/stepup/email/verify', { code });
+      },
+    },
+    email: {
+      async startVerification() {
+        await http.request('POST', '/email/verify/start');
+      },
+      async verify(code) {
+        return (await http.request<{ user: User }>('POST', '/email/verify', { code })).user;
+      },
+      async startChange(email) {
+        await http.request('POST', '/email/change/start', { email });
+      },
+      async verifyChange(code) {
+        const { user } = await http.request<{ user: User }>('POST', '/email/change/verify', { code });
+        // Passkey providers show the account's email as its name.
+        void signalCurrentUserDetails(rpId, user);
+        return user;
+      },
+    },
+    async deleteAccount() {
+      WebAuthnAbortService.cancelCeremony();
+      const me = await http.request<Me>('GET', '/me').catch(() => null);
+      await http.request<void>('DELETE', '/account');
+      // No passkey of this account is accepted any more: providers may hide them all.
+      if (me) void signalAllAcceptedCredentials(rpId, me.user.id, []);
     },
   };
 }

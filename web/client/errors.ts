@@ -59,7 +59,7 @@ export function fromWebAuthnError(
   }
   if (
     name === 'NotSupportedError' ||
-    (error instanceof Error && /does not support WebAuthn/i.test(error.message))
+    (error instanceof Error && /does not support WebAuthn|WebAuthn is not supported/i.test(error.message))
   ) {
     return new ExpenserAuthError('passkey_unsupported', 'This browser cannot use passkeys.', {
       cause: error,

@@ -1,7 +1,13 @@
 // expenser-auth browser client: import from 'web/client/index.ts' (bundle with
 // esbuild or any bundler). No token ever reaches script: sessions live in
 // HttpOnly cookies; only the CSRF token is held, in memory.
-export { type AuthClient, type AuthClientOptions, createAuthClient, type SignUpInput } from './client.ts';
+export {
+  type AuthClient,
+  type AuthClientOptions,
+  createAuthClient,
+  type SignUpInput,
+  type SignUpVerifyInput,
+} from './client.ts';
 export {
   type ApiErrorCode,
   type ClientErrorCode,
