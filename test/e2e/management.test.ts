@@ -5,19 +5,23 @@
 // after 5 minutes, autofill sign-in (conditional mediation), another user's
 // passkey id → 404; screenshots of /login and /account at desktop and phone widths.
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import type { LocalStack } from '../../src/local/stack.ts';
 import { messageFor } from '../../web/app/messages.ts';
 import { TestBrowser } from '../support/browser.ts';
-import { launchChromium, pageWithAuthenticator } from '../support/chromium.ts';
+import {
+  launchChromium,
+  pageWithAuthenticator,
+  screenshotFits,
+  signUpInPage,
+  virtualAuthenticator,
+} from '../support/chromium.ts';
 import { startDemoStack } from '../support/demo-stack.ts';
 import { signUp, uniqueEmail } from '../support/flows.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator.ts';
 import { manualClock } from '../support/stack.ts';
 
-const SCREENSHOTS = 'test-results/screenshots';
 const time = manualClock();
 let stack: LocalStack;
 let browser: Browser;
@@ -25,7 +29,6 @@ let browser: Browser;
 before(async () => {
   stack = await startDemoStack({ clock: time.clock });
   browser = await launchChromium();
-  await mkdir(SCREENSHOTS, { recursive: true });
 });
 
 after(async () => {
@@ -64,24 +67,6 @@ async function signOut(page: Page): Promise<void> {
   await page.waitForSelector('body[data-signed-in="false"]');
 }
 
-async function screenshot(page: Page, name: string, width: number): Promise<void> {
-  await page.setViewportSize({ width, height: width < 500 ? 812 : 900 });
-  await page.screenshot({ path: `${SCREENSHOTS}/${name}-${width}.png`, fullPage: true });
-  const overflow = await page.evaluate(() => {
-    const wide = [...document.querySelectorAll('body *')].filter(
-      (el) => el.getBoundingClientRect().right > window.innerWidth + 0.5,
-    );
-    return {
-      by: document.documentElement.scrollWidth - document.documentElement.clientWidth,
-      wide: wide.map((el) => `${el.tagName}#${el.id}.${el.className}`).slice(0, 5),
-    };
-  });
-  assert.ok(
-    overflow.by <= 0,
-    `${name} fits ${width} px without horizontal scrolling (${JSON.stringify(overflow)})`,
-  );
-}
-
 test('manage passkeys with two authenticators, step-up, autofill, and screenshots', async () => {
   const { page, cdp, authenticatorId: laptop, context } = await pageWithAuthenticator(browser);
   const email = uniqueEmail('manage-e2e');
@@ -89,7 +74,7 @@ test('manage passkeys with two authenticators, step-up, autofill, and screenshot
 
   // Sign up with the laptop's authenticator, then plug in a security key.
   await page.goto(`${stack.url}/login`);
-  for (const width of [1280, 375]) await screenshot(page, 'login', width);
+  for (const width of [1280, 375]) await screenshotFits(page, 'login', width);
   await page.setViewportSize({ width: 1280, height: 900 });
   assert.equal(
     await page
@@ -100,11 +85,9 @@ test('manage passkeys with two authenticators, step-up, autofill, and screenshot
   );
   assert.equal(await page.getAttribute('#signin-email', 'autocomplete'), 'username webauthn');
   assert.equal(await page.getAttribute('a#google-signin', 'href'), '/auth/google?returnTo=/expenses');
-  await page.fill('#signup-email', email);
-  await page.fill('#signup-name', 'Ada Lovelace');
-  await page.click('#signup');
+  await signUpInPage(page, stack, email, { name: 'Ada Lovelace' });
   await page.waitForURL('**/expenses');
-  for (const width of [1280, 375]) await screenshot(page, 'expenses', width);
+  for (const width of [1280, 375]) await screenshotFits(page, 'expenses', width);
   // Phone width: the total row spans the columns shown above it, and dates keep to one line.
   const table = await page.evaluate(() => {
     const shown = (row: Element | null) =>
@@ -125,16 +108,10 @@ test('manage passkeys with two authenticators, step-up, autofill, and screenshot
   });
   assert.deepEqual(table, { body: 3, foot: 3, head: 3, dateLines: 1 });
   await page.setViewportSize({ width: 1280, height: 900 });
-  const { authenticatorId: key } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'usb',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
+  const { authenticatorId: key } = await cdp.send(
+    'WebAuthn.addVirtualAuthenticator',
+    virtualAuthenticator('usb'),
+  );
   const both = [laptop, key];
 
   await page.goto(`${stack.url}/account`);
@@ -161,7 +138,7 @@ test('manage passkeys with two authenticators, step-up, autofill, and screenshot
     'only-passkey-hint',
   );
   assert.match((await page.locator('#only-passkey-hint').textContent()) ?? '', /cannot be deleted/);
-  for (const width of [1280, 375]) await screenshot(page, 'account-one-passkey', width);
+  for (const width of [1280, 375]) await screenshotFits(page, 'account-one-passkey', width);
   await page.setViewportSize({ width: 1280, height: 900 });
 
   // Add a second passkey on the security key (the laptop, which holds an excluded credential, stays silent).
@@ -178,7 +155,7 @@ test('manage passkeys with two authenticators, step-up, autofill, and screenshot
   );
   assert.equal(await item(keyId).locator('.passkey-name').textContent(), 'Blue security key');
   await onlyAnswering(cdp, both, laptop);
-  for (const width of [1280, 375]) await screenshot(page, 'account', width);
+  for (const width of [1280, 375]) await screenshotFits(page, 'account', width);
   await page.setViewportSize({ width: 1280, height: 900 });
 
   // Sign in with each authenticator.

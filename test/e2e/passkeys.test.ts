@@ -1,12 +1,13 @@
 // End to end in Chromium with a DevTools virtual authenticator, against the
-// demo Expenser app served by the local stack: sign-up → me → sign-out →
-// username-first sign-in → usernameless sign-in; messages for a wrong email.
+// demo Expenser app served by the local stack: sign-up (with the emailed code
+// from the local mailbox) → me → sign-out → username-first sign-in →
+// usernameless sign-in; messages for a wrong email.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { LocalStack } from '../../src/local/stack.ts';
 import { messageFor } from '../../web/app/messages.ts';
-import { launchChromium, pageWithAuthenticator } from '../support/chromium.ts';
+import { launchChromium, pageWithAuthenticator, signUpInPage } from '../support/chromium.ts';
 import { startDemoStack } from '../support/demo-stack.ts';
 
 let stack: LocalStack;
@@ -36,8 +37,7 @@ test('passkey sign-up, sign-out, sign-in with and without email in a real browse
   await page.waitForURL('**/login?returnTo=%2Fexpenses');
   await signedOut();
 
-  await page.fill('#signup-email', email);
-  await page.click('#signup');
+  await signUpInPage(page, stack, email);
   await page.waitForURL('**/expenses');
   await signedIn();
   assert.match((await page.locator('#me').textContent()) ?? '', new RegExp(email.replace(/\./g, '\\.')));
