@@ -165,7 +165,10 @@ test('recovery: the only authenticator is gone → "Lost your passkey?" → code
   assert.match(messageFor('passkey_not_found'), /Lost your passkey\?/);
 
   await page.click('#recover summary');
-  await page.fill('#recover-email', email);
+  await page.waitForFunction(
+    (typed) => (document.getElementById('recover-email') as HTMLInputElement).value === typed,
+    email,
+  );
   await page.click('#recover-send');
   await page.waitForSelector('#recover-code-form:not([hidden])');
   assert.equal(await page.locator('#recover-code-to').textContent(), email);

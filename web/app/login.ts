@@ -116,6 +116,12 @@ function initRecover(): void {
   const details = $<HTMLDetailsElement>('recover');
   const form = $<HTMLFormElement>('recover-form');
   if (details && location.hash === '#recover') details.open = true;
+  // Someone who just typed their email to sign in should not type it again.
+  details?.addEventListener('toggle', () => {
+    const field = $<HTMLInputElement>('recover-email');
+    const typed = $<HTMLInputElement>('signin-email')?.value.trim() ?? '';
+    if (details.open && field && !field.value && typed) field.value = typed;
+  });
   let email = '';
   const code = codeStep('recover', {
     resend: () => auth.recovery.start(email),
