@@ -242,7 +242,7 @@ export function accountPage(input: { user: PageUser; error: string | null; statu
        <button id="link-google" type="button" class="google">Link your Google account</button>`;
   const main = `
     <h1>Your account</h1>
-    ${user.name ? `<p id="me-name" class="account-name">${escapeHtml(user.name)}</p>` : ''}
+    ${user.name && user.name !== user.email ? `<p id="me-name" class="account-name">${escapeHtml(user.name)}</p>` : ''}
     <p id="me">Signed in as <strong>${escapeHtml(user.email)}</strong></p>
     ${messages({ error: input.error, status: input.status ?? null })}
     ${verifyEmailBanner(user)}
