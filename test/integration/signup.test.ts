@@ -71,6 +71,11 @@ describe('verified sign-up', () => {
     assert.equal(created.status, 201);
     assert.equal(created.body.user.email, email);
     assert.equal(created.body.user.emailVerified, true);
+    assert.equal(
+      created.body.user.name,
+      undefined,
+      'no name given, none stored (an email change would leave it stale)',
+    );
     assert.deepEqual(await stack.store.findEmailClaim(email), {
       userId: created.body.user.id,
       verified: true,

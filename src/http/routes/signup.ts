@@ -61,17 +61,17 @@ export function signupRoutes(rt: Runtime, limiter: FailureLimiter) {
     // Verified by someone else since the code was sent: the address is theirs.
     if ((await rt.store.findEmailClaim(record.email))?.verified) throw new CodeInvalidError();
     const userId = randomUUID();
-    const displayName = record.displayName ?? record.email;
+    // Only a name the person gave becomes the account's name; the authenticator shows the email otherwise.
     const { challenge } = await startCeremony(c, rt, 'registration', {
       userId,
       email: record.email,
-      displayName,
+      ...(record.displayName ? { displayName: record.displayName } : {}),
     });
     const options = await buildRegistrationOptions({
       rp: rt.config.rp,
       userId,
       email: record.email,
-      displayName,
+      displayName: record.displayName ?? record.email,
       challenge,
       exclude: [],
     });
