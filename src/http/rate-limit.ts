@@ -41,6 +41,11 @@ export function rateLimitSubject(ip: string): string {
   return `${groups.slice(0, 4).join(':')}::/64`;
 }
 
+/** The counter of requests from one address to one unauthenticated endpoint, per window. */
+export function requestCounterKey(endpoint: string, ip: string): string {
+  return `req:${endpoint}:${rateLimitSubject(ip)}`;
+}
+
 /**
  * Failure-based rate limits shared by every Lambda instance through atomic
  * DynamoDB counters with TTL (docs/api.md "Operations").
@@ -64,7 +69,7 @@ export function createFailureLimiter(options: FailureLimiterOptions) {
      */
     async assertRequestAllowed(ip: string, endpoint: string): Promise<void> {
       const { count, retryAfterSeconds } = await store.recordFailure(
-        `req:${endpoint}:${rateLimitSubject(ip)}`,
+        requestCounterKey(endpoint, ip),
         windowSeconds,
       );
       if (count > ipRequests) throw new RateLimitedError(retryAfterSeconds);
