@@ -20,6 +20,7 @@ The API URL, user pool and table come from the outputs of STACK_NAME (default
 ExpenserAuth) unless flags give them; RP_ORIGIN, RP_ID, MAIL_FROM and
 RATE_LIMIT_WINDOW_SECONDS from .env as deployed. Credentials and region: the
 AWS SDK's default chain (AWS_PROFILE, AWS_REGION, SSO, ...).
+--region: where to find the stack (the pool's own region is used for the rest).
 --local: the same steps against the local stack, started and stopped here.`;
 
 function fail(message: string, code: number): never {
@@ -27,30 +28,30 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
-let args: ReturnType<typeof parseFlags>;
 function parseFlags() {
-  return parseArgs({
-    options: {
-      local: { type: 'boolean' },
-      api: { type: 'string' },
-      stack: { type: 'string' },
-      region: { type: 'string' },
-      origin: { type: 'string' },
-      'rp-id': { type: 'string' },
-      'user-pool-id': { type: 'string' },
-      table: { type: 'string' },
-      'mail-from': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-    allowPositionals: false,
-  }).values;
+  try {
+    return parseArgs({
+      options: {
+        local: { type: 'boolean' },
+        api: { type: 'string' },
+        stack: { type: 'string' },
+        region: { type: 'string' },
+        origin: { type: 'string' },
+        'rp-id': { type: 'string' },
+        'user-pool-id': { type: 'string' },
+        table: { type: 'string' },
+        'mail-from': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    return fail(`${(error as Error).message}\n\n${USAGE}`, 2);
+  }
 }
-try {
-  args = parseFlags();
-} catch (error) {
-  fail(`${(error as Error).message}\n\n${USAGE}`, 2);
-}
+
+const args = parseFlags();
 if (args.help) {
   process.stdout.write(`${USAGE}\n`);
   process.exit(0);
@@ -89,9 +90,9 @@ try {
         },
       );
 } catch (error) {
-  if (error instanceof SmokeSetupError) fail(`smoke test not started: ${error.message}`, 2);
+  // A missing setting, or the stack's outputs out of reach (credentials, region, stack name).
   const { name, message } = error as Error;
-  fail(`smoke test not started: ${name}: ${message}`, 2);
+  fail(`smoke test not started: ${error instanceof SmokeSetupError ? '' : `${name}: `}${message}`, 2);
 }
 
 let passed = false;

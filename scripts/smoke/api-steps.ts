@@ -46,7 +46,7 @@ type Step = (typeof API_STEPS)[number];
  */
 export async function runApiSteps(options: ApiStepsOptions): Promise<void> {
   const { apiUrl, origin, user } = options;
-  const step = (name: Step, run: () => Promise<string | undefined>) => options.step(name, run);
+  const step = (name: Step, run: () => Promise<unknown>) => options.step(name, run);
   const secure = new URL(apiUrl).protocol === 'https:';
   const cookie = (name: string) => `${secure ? '__Host-' : ''}${name}`;
   const credentialId = user.authenticator.credentials[0]?.id;
@@ -77,7 +77,6 @@ export async function runApiSteps(options: ApiStepsOptions): Promise<void> {
     expectAnswer(response, 200);
     expectThat(typeof response.body?.csrfToken === 'string', 'no csrfToken in the body');
     expectThat(first.has('csrf'), 'no CSRF cookie set');
-    return undefined;
   });
 
   let signInOptions: SmokeResponse | undefined;
@@ -107,7 +106,6 @@ export async function runApiSteps(options: ApiStepsOptions): Promise<void> {
     expectAnswer(response, 200);
     expectThat(response.body?.user?.email === user.email, 'another email in /auth/me');
     expectThat(response.body?.session?.authMethod === 'passkey', 'authMethod is not passkey');
-    return undefined;
   });
 
   await step('refresh', async () => {
@@ -115,7 +113,6 @@ export async function runApiSteps(options: ApiStepsOptions): Promise<void> {
     expectAnswer(response, 200);
     expectCookie(response, cookie('session'), { secure, sameSite: 'Lax' });
     expectCookie(response, cookie('refresh'), { secure, sameSite: 'Strict' });
-    return undefined;
   });
 
   await step('sessions', async () => {
@@ -129,14 +126,12 @@ export async function runApiSteps(options: ApiStepsOptions): Promise<void> {
   const second = browser();
   await step('second sign-in', async () => {
     await signIn(second);
-    return undefined;
   });
 
   await step('logout everywhere', async () => {
     const response = await first.post('/auth/logout', { everywhere: true });
     expectAnswer(response, 200);
     expectThat(!first.has('session') && !first.has('refresh'), 'session cookies not cleared');
-    return undefined;
   });
 
   await step('other session ended', async () => {
@@ -149,19 +144,16 @@ export async function runApiSteps(options: ApiStepsOptions): Promise<void> {
 
   await step('sign-in again', async () => {
     await signIn(first);
-    return undefined;
   });
 
   await step('logout', async () => {
     const response = await first.post('/auth/logout', {});
     expectAnswer(response, 200);
     expectThat(response.body?.redirectTo === null, 'a passkey logout has no redirect');
-    return undefined;
   });
 
   await step('signed out', async () => {
     expectAnswer(await first.get('/auth/me'), 401, 'unauthenticated');
-    return undefined;
   });
 
   await step('tampered assertion refused', async () => {
@@ -170,13 +162,11 @@ export async function runApiSteps(options: ApiStepsOptions): Promise<void> {
     const response = await verify(first, await optionsFor(first), { badSignature: true });
     expectAnswer(response, 401, 'passkey_rejected');
     expectThat(!first.has('session'), 'a session cookie was set');
-    return undefined;
   });
 
   await step('csrf refused', async () => {
     const response = await first.request('POST', '/auth/passkey/login/options', {}, { csrf: false });
     expectAnswer(response, 403, 'csrf_failed');
-    return undefined;
   });
 
   await step('source address', async () => {

@@ -56,7 +56,6 @@ export async function runSmoke(target: SmokeTarget, print: (line: string) => voi
     // The step runner turns every error into a SmokeStepError, so cleanup never throws past here.
     const cleanupFailure = await step('delete test user', async () => {
       await deleteTestUser(user, admin);
-      return undefined;
     }).catch((error: SmokeStepError) => error);
     if (cleanupFailure) {
       print(

@@ -22,13 +22,13 @@ const NAME_WIDTH = 28;
 
 /**
  * Runs named steps one after another, printing each with its latency, and
- * throws `SmokeStepError` at the first that fails. A step returns a short
- * note to print (never a token or a cookie value).
+ * throws `SmokeStepError` at the first that fails. A step may return a short
+ * note to print (a string, never a token or a cookie value).
  */
 export function createStepRunner(print: (line: string) => void) {
-  return async function step(name: string, run: () => Promise<string | undefined>): Promise<void> {
+  return async function step(name: string, run: () => Promise<unknown>): Promise<void> {
     const started = performance.now();
-    let note: string | undefined;
+    let note: unknown;
     try {
       note = await run();
     } catch (error) {
@@ -38,7 +38,9 @@ export function createStepRunner(print: (line: string) => void) {
       throw new SmokeStepError(name, detail, { cause: error });
     }
     const ms = Math.round(performance.now() - started);
-    print(`  ok    ${name.padEnd(NAME_WIDTH)} ${String(ms).padStart(5)} ms${note ? `  ${note}` : ''}`);
+    print(
+      `  ok    ${name.padEnd(NAME_WIDTH)} ${String(ms).padStart(5)} ms${typeof note === 'string' ? `  ${note}` : ''}`,
+    );
   };
 }
 

@@ -78,6 +78,20 @@ export async function createTestUser(
     }),
   );
   await store.createAccount({ userId: user.userId, email: user.email, credential });
+  await waitUntilListed(store, user.userId, credential.id);
+}
+
+/**
+ * Sign-in options list a user's passkeys through `gsi1`, which DynamoDB
+ * updates shortly after the write (GSI reads are eventually consistent): wait
+ * until it lists the new one, as a person signing in minutes later would.
+ */
+async function waitUntilListed(store: Store, userId: string, credentialId: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await store.listCredentials(userId)).some((c) => c.id === credentialId)) {
+    if (Date.now() > deadline) throw new Error('the new credential was not listed by gsi1 within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /**
