@@ -48,13 +48,8 @@ export async function reportSes(
 }
 
 async function reportIdentity(queries: SesQueries, mailFrom: string): Promise<string> {
-  const domain = mailFrom.slice(mailFrom.lastIndexOf('@') + 1);
   const unverified: string[] = [];
-  // Sending as an address is allowed when the address itself or its whole domain is verified.
-  for (const [kind, identity] of [
-    ['address', mailFrom],
-    ['domain', domain],
-  ] as const) {
+  for (const [kind, identity] of identitiesFor(mailFrom)) {
     try {
       const out = await queries.getEmailIdentity(identity);
       if (out.VerifiedForSendingStatus) return `verified (${kind} ${identity})`;
@@ -65,7 +60,18 @@ async function reportIdentity(queries: SesQueries, mailFrom: string): Promise<st
     }
   }
   if (unverified.length > 0) return `NOT verified: ${unverified.join(', ')}`;
-  return `NOT verified: neither ${mailFrom} nor ${domain} is an SES identity in this region`;
+  return `NOT verified: no SES identity in this region covers ${mailFrom}`;
+}
+
+/**
+ * The identities that let SES send as an address: the address itself, its
+ * domain, or a parent domain (a verified domain may send from its
+ * subdomains, which is how MAIL_DOMAIN works: infra/settings.ts).
+ */
+function identitiesFor(mailFrom: string): ['address' | 'domain', string][] {
+  const labels = mailFrom.slice(mailFrom.lastIndexOf('@') + 1).split('.');
+  const domains = labels.slice(0, -1).map((_, index) => labels.slice(index).join('.'));
+  return [['address', mailFrom], ...domains.map((domain): ['domain', string] => ['domain', domain])];
 }
 
 async function reportSandbox(queries: SesQueries): Promise<string> {

@@ -54,6 +54,15 @@ describe('the SES report of npm run smoke (GetEmailIdentity, GetAccount)', () =>
     assert.deepEqual(ses.asked, ['no-reply@example.com']);
   });
 
+  test('a verified parent domain covers an address on a subdomain (MAIL_DOMAIN)', async () => {
+    const ses = fakeSes({ 'example.com': { VerifiedForSendingStatus: true } }, {});
+    assert.equal(
+      (await reportSes(ses, 'no-reply@mail.example.com')).identity,
+      'verified (domain example.com)',
+    );
+    assert.deepEqual(ses.asked, ['no-reply@mail.example.com', 'mail.example.com', 'example.com']);
+  });
+
   test('a domain still pending, or no identity at all, is reported as not verified', async () => {
     const pending = fakeSes(
       { 'example.com': { VerifiedForSendingStatus: false, VerificationStatus: 'PENDING' } },
@@ -63,9 +72,9 @@ describe('the SES report of npm run smoke (GetEmailIdentity, GetAccount)', () =>
       (await reportSes(pending, 'no-reply@example.com')).identity,
       'NOT verified: domain example.com is PENDING',
     );
-    assert.match(
+    assert.equal(
       (await reportSes(fakeSes({}, {}), 'no-reply@example.com')).identity,
-      /^NOT verified: neither/,
+      'NOT verified: no SES identity in this region covers no-reply@example.com',
     );
   });
 
