@@ -15,6 +15,8 @@ export interface AuthApiProps {
   wafRateLimit: number;
   /** Serve the stage at the root of this custom domain (so cookie paths match what browsers see). */
   domain?: { name: string; certificateArn: string } | undefined;
+  /** Retention of the access and execution logs. */
+  logRetention: logs.RetentionDays;
 }
 
 /**
@@ -25,6 +27,8 @@ export interface AuthApiProps {
 export class AuthApi extends Construct {
   readonly restApi: apigateway.RestApi;
   readonly accessLogs: logs.LogGroup;
+  /** The group API Gateway writes the stage's execution logs to, created here with retention. */
+  readonly executionLogs: logs.LogGroup;
   readonly webAcl: wafv2.CfnWebACL;
   /** The stage URL, built from the API id so the function may reference it without a cycle. */
   readonly stageUrl: string;
@@ -34,7 +38,7 @@ export class AuthApi extends Construct {
   constructor(scope: Construct, id: string, props: AuthApiProps) {
     super(scope, id);
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      retention: logs.RetentionDays.ONE_MONTH,
+      retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.restApi = new apigateway.RestApi(this, 'RestApi', {
@@ -68,6 +72,16 @@ export class AuthApi extends Construct {
       },
       disableExecuteApiEndpoint: false,
     });
+    // API Gateway writes execution logs to `API-Gateway-Execution-Logs_{rest-api-id}/{stage_name}`,
+    // a group it creates on first use, without retention and outside the stack (DG:
+    // rest-api-execution-logging). Created here under that name, with retention, before the
+    // stage exists, so API Gateway finds it and never creates its own.
+    this.executionLogs = new logs.LogGroup(this, 'ExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${this.restApi.restApiId}/${STAGE_NAME}`,
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.restApi.deploymentStage.node.addDependency(this.executionLogs);
     if (props.domain) {
       const domain = this.restApi.addDomainName('Domain', {
         domainName: props.domain.name,

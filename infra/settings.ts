@@ -20,9 +20,9 @@ export interface DeploySettings {
   clientName: string;
   /** Hosted-UI domain prefix: `<prefix>.auth.<region>.amazoncognito.com`. */
   domainPrefix: string;
-  /** OAuth redirect URIs of the app client; default `<API URL>/auth/google/callback`. */
-  callbackUrls: string[] | undefined;
-  /** Sign-out URLs of the app client; default the front end. */
+  /** More OAuth redirect URIs for the app client, besides the API's own callback, which is always registered. */
+  callbackUrls: string[];
+  /** More sign-out URLs for the app client, besides the API's own (`<front end>/login`), which is always registered. */
   logoutUrls: string[];
   /** Google federation, only when GOOGLE_CLIENT_ID is set; the secret is read from Secrets Manager at deploy time. */
   google: { clientId: string; clientSecretName: string } | undefined;
@@ -158,8 +158,8 @@ export function loadDeploySettings(env: Record<string, string | undefined>): Dep
     userPoolName: env.COGNITO_USER_POOL_NAME?.trim() || 'expenser-auth',
     clientName: env.COGNITO_APP_CLIENT_NAME?.trim() || 'expenser-auth-web',
     domainPrefix,
-    callbackUrls,
-    logoutUrls: logoutUrls ?? [config.frontendUrl],
+    callbackUrls: callbackUrls ?? [],
+    logoutUrls: logoutUrls ?? [],
     google: googleClientId
       ? {
           clientId: googleClientId,

@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { GOOGLE_ATTRIBUTE_MAPPING, GOOGLE_CUSTOM_ATTRIBUTE_NAMES } from '../src/cognito/google-attributes.ts';
+import { callbackUrl, signOutUrl } from '../src/oauth/urls.ts';
 import { GSI1_NAME } from '../src/store/table.ts';
 import { AWS_CUSTOM_RESOURCE_PROVIDER, acknowledgeFindings } from './acknowledgements.ts';
 import { AuthApi } from './api.ts';
@@ -113,6 +114,10 @@ export class ExpenserAuthStack extends Stack {
       userPoolName: settings.userPoolName,
       selfSignUpEnabled: false,
       signInAliases: { username: true },
+      // Case-insensitive usernames and emails: User@Example.com and user@example.com are one
+      // user, as the service treats them. Cognito fixes this when the pool is created (DG:
+      // user-pool-case-sensitivity; API: UsernameConfigurationType); CDK's default is sensitive.
+      signInCaseSensitive: false,
       standardAttributes: {
         email: { required: false, mutable: true },
         fullname: { required: false, mutable: true },
@@ -184,8 +189,14 @@ export class ExpenserAuthStack extends Stack {
       throttle: settings.throttle,
       wafRateLimit: settings.wafRateLimit,
       domain: settings.apiDomain,
+      logRetention,
     });
     const apiUrl = settings.apiUrl ?? api.stageUrl;
+    // The URLs the API sends, built by the functions that build them (src/oauth/urls.ts): Cognito
+    // redirects only to a registered callback and, after /logout, only to a `logout_uri` that is
+    // one of the client's sign-out URLs (DG: authorization-endpoint, logout-endpoint).
+    const sentUrls = { apiUrl, frontendUrl: settings.frontendUrl, domain: undefined, clientId: '' };
+    const unique = (urls: string[]) => [...new Set(urls)];
 
     const client = userPool.addClient('AppClient', {
       userPoolClientName: settings.clientName,
@@ -202,8 +213,8 @@ export class ExpenserAuthStack extends Stack {
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
-        callbackUrls: settings.callbackUrls ?? [`${apiUrl}/auth/google/callback`],
-        logoutUrls: settings.logoutUrls,
+        callbackUrls: unique([callbackUrl(sentUrls), ...settings.callbackUrls]),
+        logoutUrls: unique([signOutUrl(sentUrls), ...settings.logoutUrls]),
       },
       // The client may write exactly the attributes Google is mapped to (Cognito requires that of
       // mapped attributes) and nothing else: no client writes email or email_verified, which
@@ -319,6 +330,10 @@ export class ExpenserAuthStack extends Stack {
     new CfnOutput(this, 'UserPoolClientId', {
       value: client.userPoolClientId,
       description: 'COGNITO_APP_CLIENT_ID',
+    });
+    new CfnOutput(this, 'ClientSecretArn', {
+      value: clientSecret.secretArn,
+      description: 'COGNITO_APP_CLIENT_SECRET_SECRET_ARN: where a rotated app client secret goes',
     });
     new CfnOutput(this, 'HostedUiDomain', {
       value: domain.baseUrl(),

@@ -114,7 +114,7 @@ describe('bundled Lambda entry points, invoked with documented events against th
     return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((r) => server.close(r)) };
   }
 
-  async function apiBrowser(): Promise<TestBrowser> {
+  async function apiBrowser(payload: '1.0' | '2.0' = '1.0'): Promise<TestBrowser> {
     const defaults = localDefaults(0);
     const create = bundles.api.createApiHandler ?? assert.fail('the API bundle exports createApiHandler');
     const arn = (name: string) => `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}`;
@@ -150,7 +150,7 @@ describe('bundled Lambda entry points, invoked with documented events against th
       assert.equal(request.target, 'secretsmanager.GetSecretValue');
       assert.match(request.authorization, /\/us-east-1\/secretsmanager\/aws4_request, SignedHeaders=/);
     }
-    const gateway = apiGatewayProxy(handler, { domainName: API_DOMAIN });
+    const gateway = apiGatewayProxy(handler, { domainName: API_DOMAIN, payload });
     return new TestBrowser(gatewayStack(gateway, FRONTEND, stack.mail), { origin: FRONTEND });
   }
 
@@ -258,6 +258,17 @@ describe('bundled Lambda entry points, invoked with documented events against th
       tamper: { signCount: 1 },
     });
     assert.equal(replay.status, 401, 'a regressed counter is refused by the bundled trigger');
+  });
+
+  test('the bundled API behind an HTTP API (payload 2.0): sign-up, /auth/me and logout, cookies in their own list', async () => {
+    const browser = await apiBrowser('2.0');
+    const registered = await signUp(browser, new SoftAuthenticator(), uniqueEmail('bundle-v2'));
+    assert.equal(registered.status, 201, JSON.stringify(registered.body));
+    assert.ok(browser.cookie('__Host-session'), 'Set-Cookie reaches the browser through `cookies`');
+    const me = await browser.get('/auth/me');
+    assert.equal(me.status, 200, JSON.stringify(me.body));
+    assert.equal((await browser.post('/auth/logout')).status, 200);
+    assert.equal((await browser.get('/auth/me')).status, 401);
   });
 
   test('Google first sign-ins through the bundled PreSignUp: same verified email links, creation, an explicit link', async () => {
