@@ -1,6 +1,6 @@
 import { Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -14,7 +14,7 @@ export interface AuthApiProps {
   /** WAF: requests per 5-minute window per client IP before blocking. */
   wafRateLimit: number;
   /** Serve the stage at the root of this custom domain (so cookie paths match what browsers see). */
-  domain?: { name: string; certificateArn: string } | undefined;
+  domain?: { name: string; certificate: acm.ICertificate } | undefined;
   /** Retention of the access and execution logs. */
   logRetention: logs.RetentionDays;
 }
@@ -72,6 +72,8 @@ export class AuthApi extends Construct {
       },
       disableExecuteApiEndpoint: false,
     });
+    // RestApi always adds an `Endpoint` output; which outputs a stack has is its owner's choice.
+    this.restApi.node.tryRemoveChild('Endpoint');
     // API Gateway writes execution logs to `API-Gateway-Execution-Logs_{rest-api-id}/{stage_name}`,
     // a group it creates on first use, without retention and outside the stack (DG:
     // rest-api-execution-logging). Created here under that name, with retention, before the
@@ -85,7 +87,7 @@ export class AuthApi extends Construct {
     if (props.domain) {
       const domain = this.restApi.addDomainName('Domain', {
         domainName: props.domain.name,
-        certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn),
+        certificate: props.domain.certificate,
         endpointType: apigateway.EndpointType.REGIONAL,
         securityPolicy: apigateway.SecurityPolicy.TLS_1_2,
       });
