@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -11,6 +11,7 @@ import { AuthApi } from '../api.ts';
 import { bundledCode, ServiceFunction, type ServiceFunctionProps } from '../functions.ts';
 import { Mail } from '../mail.ts';
 import { createTable } from '../table.ts';
+import { Operations } from './operations.ts';
 import { apiServiceSettings, type ExpenserAuthProps, validateExpenserAuthProps } from './props.ts';
 import { AuthUserPool } from './user-pool.ts';
 
@@ -43,6 +44,10 @@ export class ExpenserAuth extends Construct {
   readonly mail: Mail;
   readonly secretKey: secretsmanager.Secret;
   readonly clientSecret: secretsmanager.Secret;
+  /** Alarms and the dashboard. */
+  readonly operations: Operations;
+  /** Where the functions' EMF metrics go (METRICS_NAMESPACE). */
+  readonly metricsNamespace: string;
 
   constructor(scope: Construct, id: string, props: ExpenserAuthProps) {
     super(scope, id);
@@ -52,6 +57,11 @@ export class ExpenserAuth extends Construct {
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     const logLevel = props.logLevel ?? 'info';
     const from = Token.isUnresolved(props.mail.from) ? props.mail.from : props.mail.from.toLowerCase();
+    // One namespace per deployment, so two stacks in an account never add up each other's counts.
+    this.metricsNamespace =
+      props.metricsNamespace ??
+      `ExpenserAuth/${Stack.of(this).stackName}/${id}`.replace(/[^A-Za-z0-9.\-_/#:]/g, '-');
+    const metrics = { METRICS_NAMESPACE: this.metricsNamespace };
 
     this.table = createTable(this, props.names?.table, retainData);
     const { table } = this;
@@ -72,7 +82,7 @@ export class ExpenserAuth extends Construct {
     const preSignUp = fn('PreSignUp', 'preSignUp', {
       description: 'Cognito PreSignUp: refuses self-service sign-up, decides Google account linking',
       memorySize: 256,
-      environment: { DYNAMODB_TABLE_NAME: table.tableName, LOG_LEVEL: logLevel },
+      environment: { DYNAMODB_TABLE_NAME: table.tableName, LOG_LEVEL: logLevel, ...metrics },
     });
     preSignUp.role.addToPolicy(
       new iam.PolicyStatement({
@@ -84,10 +94,12 @@ export class ExpenserAuth extends Construct {
     const defineAuthChallenge = fn('DefineAuthChallenge', 'defineAuthChallenge', {
       description: 'Cognito DefineAuthChallenge: one passkey challenge',
       memorySize: 256,
+      environment: metrics,
     });
     const createAuthChallenge = fn('CreateAuthChallenge', 'createAuthChallenge', {
       description: 'Cognito CreateAuthChallenge: names the challenge',
       memorySize: 256,
+      environment: metrics,
     });
     const verifyAuthChallenge = fn('VerifyAuthChallenge', 'verifyAuthChallenge', {
       description:
@@ -99,6 +111,7 @@ export class ExpenserAuth extends Construct {
         RP_NAME: props.relyingParty.name,
         RP_ORIGIN: props.relyingParty.origins.join(','),
         LOG_LEVEL: logLevel,
+        ...metrics,
       },
     });
     verifyAuthChallenge.role.addToPolicy(
@@ -183,6 +196,7 @@ export class ExpenserAuth extends Construct {
         API_GATEWAY_INVOKE_URL: this.apiUrl,
         DYNAMODB_TABLE_NAME: table.tableName,
         MAIL_CONFIGURATION_SET: this.mail.configurationSet.configurationSetName,
+        ...metrics,
       },
     });
     this.grantApi(apiFunction);
@@ -195,6 +209,19 @@ export class ExpenserAuth extends Construct {
       createAuthChallenge,
       verifyAuthChallenge,
     };
+    this.operations = new Operations(this, 'Operations', {
+      ...props.alarms,
+      namespace: this.metricsNamespace,
+      api: this.api,
+      apiFunction,
+      triggers: {
+        PreSignUp: preSignUp,
+        DefineAuthChallenge: defineAuthChallenge,
+        CreateAuthChallenge: createAuthChallenge,
+        VerifyAuthChallenge: verifyAuthChallenge,
+      },
+      faultOnError: [defineAuthChallenge, createAuthChallenge, verifyAuthChallenge],
+    });
     acknowledgeFindings({
       scope: this,
       userPool: this.userPool,

@@ -2,7 +2,9 @@ import { Token } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { ConfigError, loadConfig } from '../../src/config/config.ts';
+import { NAMESPACE } from '../../src/telemetry/metrics.ts';
 import type { CodeSource } from '../functions.ts';
+import type { OperationsOptions } from './operations.ts';
 
 /** What a team configures to run expenser-auth in its own CDK app. */
 export interface ExpenserAuthProps {
@@ -45,6 +47,10 @@ export interface ExpenserAuthProps {
   logLevel?: LogLevel | undefined;
   /** Retention of every log group. Default one month. */
   logRetention?: logs.RetentionDays | undefined;
+  /** Alarm actions and thresholds. Default: alarms without actions, thresholds in `Operations`. */
+  alarms?: OperationsOptions | undefined;
+  /** CloudWatch namespace of the service's metrics. Default `ExpenserAuth/<stack name>/<construct id>`. */
+  metricsNamespace?: string | undefined;
   /** Function code; default the esbuild bundles of `src/lambda/`. */
   code?: CodeSource | undefined;
 }
@@ -81,6 +87,7 @@ export const CONSTRUCT_SETTINGS = [
   'DYNAMODB_TABLE_NAME',
   'SECRET_KEY',
   'SECRET_KEY_SECRET_ARN',
+  'METRICS_NAMESPACE',
 ] as const;
 
 /** Placeholders for what only exists once deployed, so the service's own rules can run at synthesis. */
@@ -147,6 +154,18 @@ export function validateExpenserAuthProps(props: ExpenserAuthProps): void {
   positive('throttle.rateLimit', throttle?.rateLimit);
   positive('throttle.burstLimit', throttle?.burstLimit);
   positive('wafRateLimit', wafRateLimit, 10);
+  positive('alarms.signInFailures', props.alarms?.signInFailures);
+  positive('alarms.throttledRequests', props.alarms?.throttledRequests);
+  positive('alarms.serverErrors', props.alarms?.serverErrors);
+  if (
+    props.metricsNamespace !== undefined &&
+    !isToken(props.metricsNamespace) &&
+    !NAMESPACE.test(props.metricsNamespace)
+  ) {
+    problems.push(
+      `metricsNamespace: expected 1–255 letters, digits and . - _ / # :, got ${JSON.stringify(props.metricsNamespace)}`,
+    );
+  }
   for (const url of [...(props.extraCallbackUrls ?? []), ...(props.extraLogoutUrls ?? [])]) {
     if (!isToken(url) && !isAppUrl(url))
       problems.push(`extra URLs: ${url} is not an https URL (http only for localhost)`);

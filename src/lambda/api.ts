@@ -8,6 +8,8 @@ import { loadConfig } from '../config/config.ts';
 import { systemClock } from '../errors.ts';
 import { createApp } from '../http/app.ts';
 import { createLogger } from '../logging/logger.ts';
+import { metricsFromEnv } from '../telemetry/trigger-errors.ts';
+import { traceAwsCalls } from '../telemetry/xray.ts';
 import { lambdaClientConfig } from './aws-clients.ts';
 import { resolveSecretSettings, type SecretFetcher, secretsManagerFetcher } from './secrets.ts';
 
@@ -51,12 +53,14 @@ export async function createApiHandler(
     lambdaClientConfig(config.region, config.cognito.endpoint),
   );
   const ses = new SESv2Client(lambdaClientConfig(config.region, config.mail.endpoint));
+  for (const client of [dynamodb, cognitoClient, ses]) traceAwsCalls(client);
   const app = createApp({
     config,
     ...createAdapters({ config, dynamodb, cognito: cognitoClient, ses, clock: systemClock }),
     clock: systemClock,
     logger: createLogger({ level: config.logLevel }),
     clientIp: sourceIpOf,
+    metrics: metricsFromEnv(env),
   });
   return handle(app) as ApiHandler;
 }

@@ -6,6 +6,8 @@ import { describe, test } from 'node:test';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ExpenserAuth, type ExpenserAuthProps, ExpenserAuthPropsError } from '../../infra/construct/index.ts';
@@ -145,5 +147,22 @@ describe('ExpenserAuth, the construct a team adds to its own CDK app', () => {
       /^the API's settings: RP_ORIGIN \(invalid\): https:\/\/app\.example\.net is not on RP_ID/,
     );
     assert.deepEqual(problemsOf({ frontendUrl: 'not a url' }).length > 0, true);
+  });
+
+  test('alarm actions and thresholds come from props: every alarm notifies the team’s topic', () => {
+    const topic = sns.Topic.fromTopicArn(new Stack(), 'Ops', 'arn:aws:sns:eu-west-1:123456789012:team-ops');
+    const { stack, auth } = teamStack({
+      alarms: { alarmActions: [new cloudwatchActions.SnsAction(topic)], signInFailures: 20 },
+      metricsNamespace: 'Team/Auth',
+    });
+    const alarms = resourcesOf(Template.fromStack(stack), 'AWS::CloudWatch::Alarm');
+    assert.equal(alarms.length, auth.operations.alarms.length);
+    assert.ok(alarms.length >= 10, `${alarms.length} alarms`);
+    for (const [id, alarm] of alarms)
+      assert.equal((alarm.Properties.AlarmActions as unknown[]).length, 1, id);
+    const signIn = alarms.find(([, a]) => a.Properties.MetricName === 'SignIn')?.[1];
+    assert.equal(signIn?.Properties.Threshold, 20);
+    assert.equal(signIn?.Properties.Namespace, 'Team/Auth');
+    assert.deepEqual(problemsOf({ metricsNamespace: 'no spaces allowed' }).length, 1);
   });
 });
