@@ -79,7 +79,11 @@ describe('ExpenserAuth, the construct a team adds to its own CDK app', () => {
     const api = functions.find(([, fn]) =>
       String(fn.Properties.Description).startsWith('expenser-auth HTTP API'),
     );
-    const env = (api?.[1].Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    const env = (
+      (api ?? assert.fail('no API function'))[1].Properties.Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
     assert.equal(env.API_FRONTEND_URL, 'https://app.example.org');
     assert.equal(env.RP_ID, 'example.org');
     assert.equal(env.MAIL_FROM, 'no-reply@example.org');

@@ -81,8 +81,8 @@ describe('CDK stack: metrics, alarms and the dashboard', () => {
     const { template } = synthesize();
     const [, filter] = resourcesOf(template, 'AWS::Logs::MetricFilter')[0] ?? assert.fail('no metric filter');
     assert.equal(filter.Properties.FilterPattern, '{ $.status = 429 }');
-    const stage = resourcesOf(template, 'AWS::ApiGateway::Stage')[0]?.[1];
-    const accessLogs = (stage?.Properties.AccessLogSetting as { DestinationArn: { 'Fn::GetAtt': string[] } })
+    const [, stage] = resourcesOf(template, 'AWS::ApiGateway::Stage')[0] ?? assert.fail('no stage');
+    const accessLogs = (stage.Properties.AccessLogSetting as { DestinationArn: { 'Fn::GetAtt': string[] } })
       .DestinationArn['Fn::GetAtt'][0];
     assert.deepEqual(filter.Properties.LogGroupName, { Ref: accessLogs });
     assert.deepEqual(filter.Properties.MetricTransformations, [
