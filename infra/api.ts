@@ -1,6 +1,6 @@
 import { Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -14,7 +14,9 @@ export interface AuthApiProps {
   /** WAF: requests per 5-minute window per client IP before blocking. */
   wafRateLimit: number;
   /** Serve the stage at the root of this custom domain (so cookie paths match what browsers see). */
-  domain?: { name: string; certificateArn: string } | undefined;
+  domain?: { name: string; certificate: acm.ICertificate } | undefined;
+  /** Retention of the access and execution logs. */
+  logRetention: logs.RetentionDays;
 }
 
 /**
@@ -25,6 +27,8 @@ export interface AuthApiProps {
 export class AuthApi extends Construct {
   readonly restApi: apigateway.RestApi;
   readonly accessLogs: logs.LogGroup;
+  /** The group API Gateway writes the stage's execution logs to, created here with retention. */
+  readonly executionLogs: logs.LogGroup;
   readonly webAcl: wafv2.CfnWebACL;
   /** The stage URL, built from the API id so the function may reference it without a cycle. */
   readonly stageUrl: string;
@@ -34,7 +38,7 @@ export class AuthApi extends Construct {
   constructor(scope: Construct, id: string, props: AuthApiProps) {
     super(scope, id);
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      retention: logs.RetentionDays.ONE_MONTH,
+      retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.restApi = new apigateway.RestApi(this, 'RestApi', {
@@ -68,10 +72,22 @@ export class AuthApi extends Construct {
       },
       disableExecuteApiEndpoint: false,
     });
+    // RestApi always adds an `Endpoint` output; which outputs a stack has is its owner's choice.
+    this.restApi.node.tryRemoveChild('Endpoint');
+    // API Gateway writes execution logs to `API-Gateway-Execution-Logs_{rest-api-id}/{stage_name}`,
+    // a group it creates on first use, without retention and outside the stack (DG:
+    // rest-api-execution-logging). Created here under that name, with retention, before the
+    // stage exists, so API Gateway finds it and never creates its own.
+    this.executionLogs = new logs.LogGroup(this, 'ExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${this.restApi.restApiId}/${STAGE_NAME}`,
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.restApi.deploymentStage.node.addDependency(this.executionLogs);
     if (props.domain) {
       const domain = this.restApi.addDomainName('Domain', {
         domainName: props.domain.name,
-        certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn),
+        certificate: props.domain.certificate,
         endpointType: apigateway.EndpointType.REGIONAL,
         securityPolicy: apigateway.SecurityPolicy.TLS_1_2,
       });

@@ -2,6 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { ConfigError, loadConfig } from '../src/config/config.ts';
+import {
+  DOMAIN_PREFIX,
+  EMAIL_ADDRESS,
+  GOOGLE_CLIENT_ID,
+  HOST_NAME,
+  type LogLevel,
+} from './construct/props.ts';
 
 /** What the stack is built from: the service's own settings plus deploy-only ones. */
 export interface DeploySettings {
@@ -9,7 +16,7 @@ export interface DeploySettings {
   /** Settings handed to the API function as plain environment variables (no secrets). */
   serviceEnv: Record<string, string>;
   rp: { id: string; name: string; origins: string[] };
-  logLevel: string;
+  logLevel: LogLevel;
   /** The API's public URL (API_GATEWAY_INVOKE_URL); else the custom domain's, else the stage URL. */
   apiUrl: string | undefined;
   /** API Gateway custom domain (API_DOMAIN_NAME) with its ACM certificate in the stack's region. */
@@ -20,9 +27,9 @@ export interface DeploySettings {
   clientName: string;
   /** Hosted-UI domain prefix: `<prefix>.auth.<region>.amazoncognito.com`. */
   domainPrefix: string;
-  /** OAuth redirect URIs of the app client; default `<API URL>/auth/google/callback`. */
-  callbackUrls: string[] | undefined;
-  /** Sign-out URLs of the app client; default the front end. */
+  /** More OAuth redirect URIs for the app client, besides the API's own callback, which is always registered. */
+  callbackUrls: string[];
+  /** More sign-out URLs for the app client, besides the API's own (`<front end>/login`), which is always registered. */
   logoutUrls: string[];
   /** Google federation, only when GOOGLE_CLIENT_ID is set; the secret is read from Secrets Manager at deploy time. */
   google: { clientId: string; clientSecretName: string } | undefined;
@@ -72,11 +79,6 @@ const PASS_THROUGH = [
   'LOG_LEVEL',
 ] as const;
 
-// A dot-atom local part (no quoted forms) at a DNS host name: what SES accepts as an identity.
-const EMAIL_ADDRESS =
-  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
-const HOST_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 
 /**
@@ -112,7 +114,7 @@ export function loadDeploySettings(env: Record<string, string | undefined>): Dep
   const callbackUrls = urlList(env, 'OAUTH_CALLBACK_URLS', problems);
   const logoutUrls = urlList(env, 'OAUTH_LOGOUT_URLS', problems);
   const googleClientId = env.GOOGLE_CLIENT_ID?.trim();
-  if (googleClientId && !/^[\w.-]+\.apps\.googleusercontent\.com$/.test(googleClientId)) {
+  if (googleClientId && !GOOGLE_CLIENT_ID.test(googleClientId)) {
     problems.push('GOOGLE_CLIENT_ID (invalid): expected <id>.apps.googleusercontent.com');
   }
   const apiDomainName = env.API_DOMAIN_NAME?.trim();
@@ -158,8 +160,8 @@ export function loadDeploySettings(env: Record<string, string | undefined>): Dep
     userPoolName: env.COGNITO_USER_POOL_NAME?.trim() || 'expenser-auth',
     clientName: env.COGNITO_APP_CLIENT_NAME?.trim() || 'expenser-auth-web',
     domainPrefix,
-    callbackUrls,
-    logoutUrls: logoutUrls ?? [config.frontendUrl],
+    callbackUrls: callbackUrls ?? [],
+    logoutUrls: logoutUrls ?? [],
     google: googleClientId
       ? {
           clientId: googleClientId,

@@ -13,9 +13,13 @@ import {
 /**
  * The table of src/store/table.ts (same keys, same index, TTL on `ttl`):
  * on demand, point-in-time recovery, KMS encryption; retained and
- * deletion-protected unless `retain` is false.
+ * deletion-protected unless `retain` is false. Without a name, CloudFormation generates one.
  */
-export function createTable(scope: Construct, tableName: string, retain: boolean): dynamodb.TableV2 {
+export function createTable(
+  scope: Construct,
+  tableName: string | undefined,
+  retain: boolean,
+): dynamodb.TableV2 {
   return new dynamodb.TableV2(scope, 'Table', {
     tableName,
     partitionKey: { name: PARTITION_KEY, type: dynamodb.AttributeType.STRING },

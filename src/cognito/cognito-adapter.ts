@@ -19,6 +19,7 @@ import {
   CustomAuthRejectedError,
   LinkRejectedError,
   RefreshRejectedError,
+  RevokeRejectedError,
   UnlinkRejectedError,
   UserExistsError,
 } from './errors.ts';
@@ -57,6 +58,21 @@ const REFRESH_REFUSALS = new Set([
   'NotAuthorizedException',
   'RefreshTokenReuseException',
   'UserNotFoundException',
+]);
+
+/**
+ * RevokeToken's refusals. `NotAuthorizedException` (a bad client secret, a token of another
+ * client) is not among the errors the operation's model and API reference (API: RevokeToken)
+ * list, yet Cognito answers with it. Depending on the SDK, such an error arrives as the
+ * service's class of that name or as its generic service exception named after the `__type`;
+ * `name` is right for both, so errors are told apart by name, never by `instanceof` or by
+ * their message (Cognito's descriptions are not fixed strings).
+ */
+const REVOKE_REFUSALS = new Set([
+  'NotAuthorizedException',
+  'UnauthorizedException',
+  'UnsupportedTokenTypeException',
+  'InvalidParameterException',
 ]);
 
 function errorName(error: unknown): string | undefined {
@@ -205,9 +221,14 @@ export function createCognitoAdapter(options: CognitoAdapterOptions): CognitoAda
     },
 
     async revoke(refreshToken) {
-      await client.send(
-        new RevokeTokenCommand({ Token: refreshToken, ClientId: clientId, ClientSecret: clientSecret }),
-      );
+      try {
+        await client.send(
+          new RevokeTokenCommand({ Token: refreshToken, ClientId: clientId, ClientSecret: clientSecret }),
+        );
+      } catch (error) {
+        if (REVOKE_REFUSALS.has(errorName(error) ?? '')) throw new RevokeRejectedError({ cause: error });
+        throw error;
+      }
     },
 
     async globalSignOut(username) {

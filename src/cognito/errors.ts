@@ -31,6 +31,15 @@ export class RefreshRejectedError extends CognitoAdapterError {
   }
 }
 
+/** RevokeToken refused the token or the client's credentials (invalid, not this client's, bad secret). */
+export class RevokeRejectedError extends CognitoAdapterError {
+  constructor(options?: { cause?: unknown }) {
+    // The exception's name (never its message, which may echo input) says which refusal it was.
+    const name = options?.cause instanceof Error ? ` (${options.cause.name})` : '';
+    super(`Cognito refused to revoke the refresh token${name}.`, options);
+  }
+}
+
 /** AdminLinkProviderForUser refused the link (the source identity already has its own user, or too many links). */
 export class LinkRejectedError extends CognitoAdapterError {
   constructor(options?: { cause?: unknown }) {

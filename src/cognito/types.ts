@@ -39,7 +39,10 @@ export interface CognitoAdapter {
   signInWithCustomChallenge(input: { username: string; answer: string }): Promise<CognitoTokens>;
   /** GetTokensFromRefreshToken (works with refresh-token rotation). `RefreshRejectedError` when revoked, reused or invalid. */
   refresh(refreshToken: string): Promise<CognitoTokens>;
-  /** RevokeToken: revokes the refresh token and the access tokens issued from it. */
+  /**
+   * RevokeToken: revokes the refresh token and the access tokens issued from it.
+   * `RevokeRejectedError` when Cognito refuses the token or the client; other errors are faults.
+   */
   revoke(refreshToken: string): Promise<void>;
   /** AdminUserGlobalSignOut. */
   globalSignOut(username: string): Promise<void>;

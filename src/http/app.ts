@@ -3,12 +3,14 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { cookieSpecs } from '../sessions/cookies.ts';
 import { deriveKeys } from '../sessions/keys.ts';
+import { noMetrics } from '../telemetry/metrics.ts';
 import type { AppDeps, AppEnv, Runtime } from './deps.ts';
 import { authCookies } from './middleware/auth-cookies.ts';
 import { csrfProtection } from './middleware/csrf.ts';
 import { errorBody, handleError } from './middleware/error-handler.ts';
 import { jsonOnly } from './middleware/json-only.ts';
 import { requestContext } from './middleware/request-context.ts';
+import { requestMetrics } from './middleware/request-metrics.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { createFailureLimiter } from './rate-limit.ts';
 import { googleRoutes } from './routes/google.ts';
@@ -70,6 +72,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   const app = new Hono<AppEnv>();
   app.use(requestContext({ logger: deps.logger }));
+  app.use(requestMetrics({ metrics: deps.metrics ?? noMetrics }));
   app.use(securityHeaders({ https: config.secureCookies }));
   app.route('/auth', auth);
   app.notFound((c) => c.json(errorBody('not_found', 'No such endpoint.'), 404));

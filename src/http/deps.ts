@@ -8,6 +8,7 @@ import type { Mailer } from '../mail/mailer.ts';
 import type { Keys } from '../sessions/keys.ts';
 import type { RefreshState, Session } from '../sessions/session.ts';
 import type { Store } from '../store/types.ts';
+import type { MetricsRecorder } from '../telemetry/metrics.ts';
 
 /** What the HTTP app is handed; it never knows whether it runs locally or in AWS. */
 export interface AppDeps {
@@ -23,6 +24,8 @@ export interface AppDeps {
    * API Gateway's `sourceIp` in AWS. Never a client-sent `X-Forwarded-For`.
    */
   clientIp: (c: Context) => string;
+  /** CloudWatch metrics (EMF) in AWS; none by default. */
+  metrics?: MetricsRecorder;
 }
 
 /** The auth cookies of a request, opened once by the `authCookies` middleware. */
@@ -42,6 +45,7 @@ export type AppEnv = {
     requestId: string;
     log: Logger;
     auth: RequestAuth;
+    metrics: MetricsRecorder;
   };
 };
 

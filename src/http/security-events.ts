@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { LogFields } from '../logging/logger.ts';
+import { countSecurityEvent } from '../telemetry/security-metrics.ts';
 import type { AppEnv } from './deps.ts';
 
 /** The security events the service logs (one structured line each, with the request id). */
@@ -16,7 +17,12 @@ export type SecurityEventName =
   | 'account_recovered'
   | 'recovery_completed';
 
-/** Logs a security event: user id and safe fields only, never a token, cookie, code or secret. */
+/**
+ * Logs a security event (user id and safe fields only, never a token, cookie, code or
+ * secret) and counts it as a CloudWatch metric, by name and never by user.
+ */
 export function securityEvent(c: Context<AppEnv>, event: SecurityEventName, fields: LogFields): void {
   c.var.log.info(`security: ${event}`, { event, ...fields });
+  const metrics = c.get('metrics') as AppEnv['Variables']['metrics'] | undefined;
+  if (metrics) countSecurityEvent(metrics, event, fields);
 }

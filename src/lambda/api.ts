@@ -8,21 +8,32 @@ import { loadConfig } from '../config/config.ts';
 import { systemClock } from '../errors.ts';
 import { createApp } from '../http/app.ts';
 import { createLogger } from '../logging/logger.ts';
+import { metricsFromEnv } from '../telemetry/trigger-errors.ts';
+import { traceAwsCalls } from '../telemetry/xray.ts';
 import { lambdaClientConfig } from './aws-clients.ts';
 import { resolveSecretSettings, type SecretFetcher, secretsManagerFetcher } from './secrets.ts';
 
 /** Settings held in Secrets Manager in AWS; `<NAME>_SECRET_ARN` names the secret. */
 export const API_SECRET_SETTINGS = ['SECRET_KEY', 'COGNITO_APP_CLIENT_SECRET'] as const;
 
-/** The subset of an API Gateway REST (v1) proxy event the handler reads itself. */
-interface ProxyEventIdentity {
-  requestContext?: { identity?: { sourceIp?: string } };
+/**
+ * The part of an API Gateway proxy event that names the caller: a REST API (payload 1.0) puts
+ * it in `requestContext.identity.sourceIp`, an HTTP API with payload 2.0 in
+ * `requestContext.http.sourceIp` (DG: set-up-lambda-proxy-integrations, "Input format";
+ * http-api-develop-integrations-lambda, "Payload format version").
+ */
+interface ProxyEventCaller {
+  requestContext?: { identity?: { sourceIp?: unknown }; http?: { sourceIp?: unknown } };
 }
 
-/** API Gateway's view of the caller: `requestContext.identity.sourceIp`, never X-Forwarded-For. */
+/**
+ * API Gateway's view of the caller, from a REST (v1) or HTTP API (v2) event alike; never
+ * X-Forwarded-For, which the client writes. `unknown` only for an event from neither.
+ */
 export function sourceIpOf(c: Context): string {
-  const env = c.env as { event?: ProxyEventIdentity } | undefined;
-  return env?.event?.requestContext?.identity?.sourceIp ?? 'unknown';
+  const context = (c.env as { event?: ProxyEventCaller } | undefined)?.event?.requestContext;
+  const ip = context?.identity?.sourceIp ?? context?.http?.sourceIp;
+  return typeof ip === 'string' && ip !== '' ? ip : 'unknown';
 }
 
 export type ApiHandler = (event: unknown, context: LambdaContext) => Promise<unknown>;
@@ -42,12 +53,14 @@ export async function createApiHandler(
     lambdaClientConfig(config.region, config.cognito.endpoint),
   );
   const ses = new SESv2Client(lambdaClientConfig(config.region, config.mail.endpoint));
+  for (const client of [dynamodb, cognitoClient, ses]) traceAwsCalls(client);
   const app = createApp({
     config,
     ...createAdapters({ config, dynamodb, cognito: cognitoClient, ses, clock: systemClock }),
     clock: systemClock,
     logger: createLogger({ level: config.logLevel }),
     clientIp: sourceIpOf,
+    metrics: metricsFromEnv(env),
   });
   return handle(app) as ApiHandler;
 }
@@ -55,7 +68,7 @@ export async function createApiHandler(
 let ready: Promise<ApiHandler> | undefined;
 
 /**
- * Lambda entry point (API Gateway REST proxy integration). Secrets are read
+ * Lambda entry point (API Gateway REST proxy integration, or an HTTP API's). Secrets are read
  * once per execution environment; a failed start is retried on the next event
  * rather than cached.
  */

@@ -1,2 +1,9 @@
+import { countingErrors, metricsFromEnv } from '../telemetry/trigger-errors.ts';
+import { defineAuthChallenge } from '../triggers/define-auth-challenge.ts';
+
 /** Lambda entry point of the DefineAuthChallenge trigger; it needs no configuration. */
-export { defineAuthChallenge as handler } from '../triggers/define-auth-challenge.ts';
+export const handler = countingErrors(
+  'define_auth_challenge',
+  defineAuthChallenge,
+  metricsFromEnv(process.env),
+);

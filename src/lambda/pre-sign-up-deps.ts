@@ -4,6 +4,7 @@ import { createCognitoAdapter } from '../cognito/cognito-adapter.ts';
 import { loadPreSignUpTriggerConfig } from '../config/config.ts';
 import { systemClock } from '../errors.ts';
 import { createDynamoDbStore } from '../store/dynamodb-store.ts';
+import { traceAwsCalls } from '../telemetry/xray.ts';
 import { type PreSignUpDeps, preSignUpDepsFrom } from '../triggers/pre-sign-up.ts';
 import { lambdaClientConfig } from './aws-clients.ts';
 
@@ -21,6 +22,8 @@ export function createPreSignUpDeps(
   const cognito = new CognitoIdentityProviderClient(
     lambdaClientConfig(config.region, config.cognitoEndpoint),
   );
+  traceAwsCalls(dynamodb);
+  traceAwsCalls(cognito);
   return preSignUpDepsFrom({
     cognito: createCognitoAdapter({
       client: cognito,

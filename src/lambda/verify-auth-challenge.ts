@@ -3,6 +3,8 @@ import { loadVerifyTriggerConfig } from '../config/config.ts';
 import { systemClock } from '../errors.ts';
 import { createLogger } from '../logging/logger.ts';
 import { createDynamoDbStore } from '../store/dynamodb-store.ts';
+import { countingErrors, metricsFromEnv } from '../telemetry/trigger-errors.ts';
+import { traceAwsCalls } from '../telemetry/xray.ts';
 import type { TriggerHandler, VerifyAuthChallengeResponseEvent } from '../triggers/types.ts';
 import { createVerifyAuthChallengeHandler } from '../triggers/verify-auth-challenge.ts';
 import { lambdaClientConfig } from './aws-clients.ts';
@@ -17,12 +19,14 @@ export function createVerifyHandler(
 ): TriggerHandler<VerifyAuthChallengeResponseEvent> {
   const config = loadVerifyTriggerConfig(env);
   const client = new DynamoDBClient(lambdaClientConfig(config.region, config.dynamodb.endpoint));
-  return createVerifyAuthChallengeHandler({
+  traceAwsCalls(client);
+  const verify = createVerifyAuthChallengeHandler({
     store: createDynamoDbStore({ client, tableName: config.dynamodb.tableName, clock: systemClock }),
     rp: config.rp,
     clock: systemClock,
     logger: createLogger({ level: config.logLevel, base: { trigger: 'VerifyAuthChallengeResponse' } }),
   });
+  return countingErrors('verify_auth_challenge', verify, metricsFromEnv(env));
 }
 
 let verify: TriggerHandler<VerifyAuthChallengeResponseEvent> | undefined;

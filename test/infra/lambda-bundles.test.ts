@@ -115,7 +115,10 @@ describe('bundled Lambda entry points, invoked with documented events against th
     return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((r) => server.close(r)) };
   }
 
-  async function apiBrowser(): Promise<TestBrowser> {
+  async function apiBrowser(
+    payload: '1.0' | '2.0' = '1.0',
+    extraEnv: Record<string, string> = {},
+  ): Promise<TestBrowser> {
     const defaults = localDefaults(0);
     const create = bundles.api.createApiHandler ?? assert.fail('the API bundle exports createApiHandler');
     const arn = (name: string) => `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}`;
@@ -138,6 +141,7 @@ describe('bundled Lambda entry points, invoked with documented events against th
         MAIL_FROM: stack.config.mail.from,
         MAIL_ENDPOINT: stack.mail.endpoint,
         MAIL_START_FLOOR_MS: '20',
+        ...extraEnv,
       });
     } finally {
       await secretsManager.close();
@@ -151,7 +155,7 @@ describe('bundled Lambda entry points, invoked with documented events against th
       assert.equal(request.target, 'secretsmanager.GetSecretValue');
       assert.match(request.authorization, /\/us-east-1\/secretsmanager\/aws4_request, SignedHeaders=/);
     }
-    const gateway = apiGatewayProxy(handler, { domainName: API_DOMAIN });
+    const gateway = apiGatewayProxy(handler, { domainName: API_DOMAIN, payload });
     return new TestBrowser(gatewayStack(gateway, FRONTEND, stack.mail), { origin: FRONTEND });
   }
 
@@ -304,6 +308,61 @@ describe('bundled Lambda entry points, invoked with documented events against th
     assert.equal((await rescue.request('DELETE', `/auth/passkeys/${lostId}`)).status, 204);
     const signedIn = await signIn(new TestBrowser(owner.stack, { origin: FRONTEND }), found, { email });
     assert.equal(signedIn.status, 200, JSON.stringify(signedIn.body));
+  });
+
+  test('the bundled API behind an HTTP API (payload 2.0): sign-up, /auth/me and logout, cookies in their own list', async () => {
+    const browser = await apiBrowser('2.0');
+    const registered = await signUp(browser, new SoftAuthenticator(), uniqueEmail('bundle-v2'));
+    assert.equal(registered.status, 201, JSON.stringify(registered.body));
+    assert.ok(browser.cookie('__Host-session'), 'Set-Cookie reaches the browser through `cookies`');
+    const me = await browser.get('/auth/me');
+    assert.equal(me.status, 200, JSON.stringify(me.body));
+    assert.equal((await browser.post('/auth/logout')).status, 200);
+    assert.equal((await browser.get('/auth/me')).status, 401);
+  });
+
+  test('the bundled API writes EMF metrics to stdout for sign-ups, sign-ins and refusals, with no user in them', async () => {
+    const browser = await apiBrowser('1.0', { METRICS_NAMESPACE: 'ExpenserAuth/BundleTest' });
+    const emf: Record<string, unknown>[] = [];
+    const write = process.stdout.write;
+    // Only the EMF lines are taken; everything else (the test runner's own output) passes through.
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      if (typeof chunk === 'string' && chunk.startsWith('{"_aws"')) {
+        emf.push(JSON.parse(chunk));
+        return true;
+      }
+      return write.call(process.stdout, chunk, ...rest);
+    }) as typeof process.stdout.write;
+    const email = uniqueEmail('bundle-metrics');
+    const authenticator = new SoftAuthenticator();
+    try {
+      assert.equal((await signUp(browser, authenticator, email)).status, 201);
+      const other = new TestBrowser(browser.stack, { origin: FRONTEND });
+      assert.equal((await signIn(other, authenticator, { email })).status, 200);
+      const tampered = new TestBrowser(browser.stack, { origin: FRONTEND });
+      assert.equal((await signIn(tampered, authenticator, { email, tamper: { signCount: 1 } })).status, 401);
+    } finally {
+      process.stdout.write = write;
+    }
+    const counted = emf.map((line) => {
+      const directive = (
+        line._aws as {
+          CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[];
+        }
+      ).CloudWatchMetrics[0];
+      assert.equal(directive?.Namespace, 'ExpenserAuth/BundleTest');
+      const dims = (directive?.Dimensions[0] ?? []).map((d) => `${d}=${line[d]}`).join(',');
+      return `${directive?.Metrics[0]?.Name}{${dims}}`;
+    });
+    for (const expected of [
+      'SignUp{Method=passkey,Outcome=success}',
+      'SignIn{Method=passkey,Outcome=success}',
+      'Refusal{Reason=passkey_rejected}',
+      'SignIn{Method=passkey,Outcome=failure}',
+    ]) {
+      assert.ok(counted.includes(expected), `${expected} in ${counted.join(' ')}`);
+    }
+    assert.doesNotMatch(JSON.stringify(emf), new RegExp(email.split('@')[0] ?? email));
   });
 
   test('Google first sign-ins through the bundled PreSignUp: same verified email links, creation, an explicit link', async () => {

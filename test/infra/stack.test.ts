@@ -10,6 +10,7 @@ import { PROJECT_ROOT } from '../../infra/bundle.ts';
 import { loadDeploySettings } from '../../infra/settings.ts';
 import { GOOGLE_ATTRIBUTE_MAPPING } from '../../src/cognito/google-attributes.ts';
 import { ConfigError } from '../../src/config/config.ts';
+import { callbackUrl, hostedUiLogoutUrl } from '../../src/oauth/urls.ts';
 import { createTableInput } from '../../src/store/table.ts';
 import { DEPLOY_ENV, functionId, resourcesOf, synthesize } from '../support/infra.ts';
 
@@ -92,7 +93,8 @@ describe('CDK stack', () => {
       AllowedOAuthFlowsUserPoolClient: true,
       AllowedOAuthScopes: ['openid', 'email', 'profile'],
       CallbackURLs: ['https://api.example.com/auth/google/callback'],
-      LogoutURLs: ['https://app.example.com/signed-out'],
+      // OAUTH_LOGOUT_URLS adds to the sign-out URL the API sends; it never replaces it.
+      LogoutURLs: ['https://app.example.com/login', 'https://app.example.com/signed-out'],
     });
     template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'expenser-auth-test' });
   });
@@ -103,7 +105,47 @@ describe('CDK stack', () => {
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       SupportedIdentityProviders: ['COGNITO'],
       CallbackURLs: ['https://api.example.com/auth/google/callback'],
-      LogoutURLs: ['https://app.example.com'],
+      LogoutURLs: ['https://app.example.com/login'],
+    });
+  });
+
+  test('the client registers exactly the redirect_uri and logout_uri the API sends, whatever else is listed', () => {
+    // Cognito redirects only to a registered callback URL, and after /logout only to a
+    // logout_uri that is one of the client's sign-out URLs (DG: logout-endpoint).
+    const domain = 'https://expenser-auth-test.auth.eu-west-1.amazoncognito.com';
+    const sent = {
+      apiUrl: DEPLOY_ENV.API_GATEWAY_INVOKE_URL ?? '',
+      frontendUrl: DEPLOY_ENV.API_FRONTEND_URL ?? '',
+      domain,
+      clientId: 'client',
+    };
+    const logoutUri = new URL(hostedUiLogoutUrl(sent) ?? assert.fail('no logout URL')).searchParams.get(
+      'logout_uri',
+    );
+    assert.equal(logoutUri, 'https://app.example.com/login');
+    for (const env of [
+      {},
+      { OAUTH_LOGOUT_URLS: 'https://app.example.com', OAUTH_CALLBACK_URLS: 'https://other.example.com/cb' },
+      { GOOGLE_CLIENT_ID: '1234-abc.apps.googleusercontent.com' },
+    ] as Record<string, string>[]) {
+      const { template } = synthesize(env);
+      const [, client] = resourcesOf(template, 'AWS::Cognito::UserPoolClient')[0] ?? assert.fail('no client');
+      const logoutUrls = client.Properties.LogoutURLs as string[];
+      const callbackUrls = client.Properties.CallbackURLs as string[];
+      assert.ok(logoutUrls.includes(logoutUri ?? ''), `${JSON.stringify(env)}: ${logoutUrls}`);
+      assert.ok(callbackUrls.includes(callbackUrl(sent)), `${JSON.stringify(env)}: ${callbackUrls}`);
+      for (const extra of [env.OAUTH_LOGOUT_URLS, env.OAUTH_CALLBACK_URLS].filter(Boolean)) {
+        assert.ok([...logoutUrls, ...callbackUrls].includes(extra ?? ''), `${extra} is registered too`);
+      }
+    }
+  });
+
+  test('the pool is case-insensitive: usernames and email are one user whatever their case', () => {
+    // Immutable once the pool exists (API: CreateUserPool, UsernameConfiguration); CDK's default
+    // is case-sensitive, the opposite of what the service and the emulator assume.
+    const { template } = synthesize();
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      UsernameConfiguration: { CaseSensitive: false },
     });
   });
 
@@ -218,6 +260,36 @@ describe('CDK stack', () => {
       assert.deepEqual(fn.Properties.TracingConfig, { Mode: 'Active' }, id);
       assert.equal(fn.Properties.Handler, 'index.handler', id);
     }
+  });
+
+  test("every log group has retention, API Gateway's execution log group too, created before the stage", () => {
+    const { template } = synthesize();
+    const groups = resourcesOf(template, 'AWS::Logs::LogGroup');
+    for (const [id, group] of groups) assert.equal(group.Properties.RetentionInDays, 30, id);
+    // API Gateway names the group itself: API-Gateway-Execution-Logs_{rest-api-id}/{stage_name}
+    // (DG: rest-api-execution-logging). Any other name would leave its own group without retention.
+    const [restApiId] = resourcesOf(template, 'AWS::ApiGateway::RestApi')[0] ?? assert.fail('no API');
+    const execution = groups.filter(([, group]) =>
+      JSON.stringify(group.Properties.LogGroupName ?? '').includes('API-Gateway-Execution-Logs_'),
+    );
+    assert.equal(execution.length, 1, 'one execution log group');
+    const [executionId, executionGroup] = execution[0] ?? assert.fail('no execution log group');
+    assert.deepEqual(executionGroup.Properties.LogGroupName, {
+      'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: restApiId }, '/prod']],
+    });
+    const [, stage] = resourcesOf(template, 'AWS::ApiGateway::Stage')[0] ?? assert.fail('no stage');
+    assert.ok(stage.DependsOn?.includes(executionId), 'the stage waits for the group');
+    // Execution logging is on (ERROR), so the group is written to.
+    assert.equal((stage.Properties.MethodSettings as { LoggingLevel?: string }[])[0]?.LoggingLevel, 'ERROR');
+    // Every function and the API's access logs write to a group of the stack.
+    const groupIds = new Set(groups.map(([id]) => id));
+    for (const [id, fn] of resourcesOf(template, 'AWS::Lambda::Function')) {
+      const ref = (fn.Properties.LoggingConfig as { LogGroup?: { Ref?: string } } | undefined)?.LogGroup?.Ref;
+      assert.ok(groupIds.has(ref ?? ''), id);
+    }
+    const access = (stage.Properties.AccessLogSetting as { DestinationArn: { 'Fn::GetAtt': string[] } })
+      .DestinationArn['Fn::GetAtt'][0];
+    assert.ok(groupIds.has(access ?? ''), 'access logs');
   });
 
   test('secrets reach the API as Secrets Manager ARNs, never as values; triggers get no secrets', () => {

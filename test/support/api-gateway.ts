@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { LocalStack } from '../../src/local/stack.ts';
 
-/** The API Gateway REST (v1) proxy result, as AWS documents it. */
+/** The API Gateway proxy result, as AWS documents it: REST (v1), or HTTP API payload 2.0 (`cookies`). */
 interface ProxyResult {
   statusCode: number;
   headers?: Record<string, string>;
   multiValueHeaders?: Record<string, string[]>;
+  cookies?: string[];
   body: string;
   isBase64Encoded?: boolean;
 }
@@ -13,12 +14,17 @@ interface ProxyResult {
 export type LambdaHandler = (event: unknown, context: unknown) => Promise<unknown>;
 
 /**
- * An API Gateway REST proxy integration in front of a Lambda handler: turns a
- * fetch-style request into the documented proxy event (DG: set-up-lambda-proxy-integrations,
- * "Input format of a Lambda function for proxy integration") and the proxy
- * result back into a Response. `sourceIp` is the caller as API Gateway sees it.
+ * An API Gateway proxy integration in front of a Lambda handler: turns a
+ * fetch-style request into the documented event and the proxy result back into
+ * a Response. `payload` 1.0 is a REST API's proxy event (DG: set-up-lambda-proxy-integrations,
+ * "Input format of a Lambda function for proxy integration"), 2.0 an HTTP API's
+ * (DG: http-api-develop-integrations-lambda, "Payload format version").
+ * `sourceIp` is the caller as API Gateway sees it.
  */
-export function apiGatewayProxy(handler: LambdaHandler, options: { domainName: string; stage?: string }) {
+export function apiGatewayProxy(
+  handler: LambdaHandler,
+  options: { domainName: string; stage?: string; payload?: '1.0' | '2.0' },
+) {
   const stage = options.stage ?? 'prod';
   return async function request(path: string, init: RequestInit = {}, env?: unknown): Promise<Response> {
     const url = new URL(path, `https://${options.domainName}`);
@@ -34,35 +40,72 @@ export function apiGatewayProxy(handler: LambdaHandler, options: { domainName: s
     const sourceIp =
       (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket
         ?.remoteAddress ?? '198.51.100.1';
-    const event = {
-      resource: '/{proxy+}',
-      path: url.pathname,
-      httpMethod: method,
-      headers: single,
-      multiValueHeaders: multi,
-      queryStringParameters: query,
-      multiValueQueryStringParameters: query
-        ? Object.fromEntries([...url.searchParams.keys()].map((k) => [k, url.searchParams.getAll(k)]))
-        : null,
-      pathParameters: { proxy: url.pathname.slice(1) },
-      stageVariables: null,
-      requestContext: {
-        accountId: '123456789012',
-        apiId: 'a1b2c3d4e5',
-        resourceId: 'abc123',
-        resourcePath: '/{proxy+}',
+    const body = typeof init.body === 'string' ? init.body : null;
+    const event = options.payload === '2.0' ? httpApiEvent() : restApiEvent();
+    function restApiEvent() {
+      return {
+        resource: '/{proxy+}',
+        path: url.pathname,
         httpMethod: method,
-        path: `/${stage}${url.pathname}`,
-        stage,
-        requestId: randomUUID(),
-        requestTimeEpoch: Date.now(),
-        protocol: 'HTTP/1.1',
-        domainName: options.domainName,
-        identity: { sourceIp, userAgent: single['user-agent'] ?? 'test' },
-      },
-      body: typeof init.body === 'string' ? init.body : null,
-      isBase64Encoded: false,
-    };
+        headers: single,
+        multiValueHeaders: multi,
+        queryStringParameters: query,
+        multiValueQueryStringParameters: query
+          ? Object.fromEntries([...url.searchParams.keys()].map((k) => [k, url.searchParams.getAll(k)]))
+          : null,
+        pathParameters: { proxy: url.pathname.slice(1) },
+        stageVariables: null,
+        requestContext: {
+          accountId: '123456789012',
+          apiId: 'a1b2c3d4e5',
+          resourceId: 'abc123',
+          resourcePath: '/{proxy+}',
+          httpMethod: method,
+          path: `/${stage}${url.pathname}`,
+          stage,
+          requestId: randomUUID(),
+          requestTimeEpoch: Date.now(),
+          protocol: 'HTTP/1.1',
+          domainName: options.domainName,
+          identity: { sourceIp, userAgent: single['user-agent'] ?? 'test' },
+        },
+        body,
+        isBase64Encoded: false,
+      };
+    }
+    function httpApiEvent() {
+      // Payload 2.0: cookies in their own list, the caller under requestContext.http.
+      const { cookie, ...rest } = single;
+      return {
+        version: '2.0',
+        routeKey: '$default',
+        rawPath: url.pathname,
+        rawQueryString: url.searchParams.toString(),
+        ...(cookie ? { cookies: cookie.split(/;\s*/) } : {}),
+        headers: rest,
+        ...(query ? { queryStringParameters: query } : {}),
+        requestContext: {
+          accountId: '123456789012',
+          apiId: 'a1b2c3d4e5',
+          domainName: options.domainName,
+          domainPrefix: options.domainName.split('.')[0],
+          http: {
+            method,
+            path: url.pathname,
+            protocol: 'HTTP/1.1',
+            sourceIp,
+            userAgent: single['user-agent'] ?? 'test',
+          },
+          requestId: randomUUID(),
+          routeKey: '$default',
+          stage: '$default',
+          time: new Date().toUTCString(),
+          timeEpoch: Date.now(),
+        },
+        ...(body !== null ? { body } : {}),
+        isBase64Encoded: false,
+      };
+    }
     const result = (await handler(event, lambdaContext())) as ProxyResult;
     const out = new Headers();
     for (const [name, value] of Object.entries(result.headers ?? {})) out.set(name, value);
@@ -70,8 +113,12 @@ export function apiGatewayProxy(handler: LambdaHandler, options: { domainName: s
       out.delete(name);
       for (const value of values) out.append(name, value);
     }
-    const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
-    return new Response(result.statusCode === 204 ? null : body, { status: result.statusCode, headers: out });
+    for (const cookie of result.cookies ?? []) out.append('set-cookie', cookie);
+    const payload = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+    return new Response(result.statusCode === 204 ? null : payload, {
+      status: result.statusCode,
+      headers: out,
+    });
   };
 }
 
