@@ -74,12 +74,17 @@ function isFederated(candidate: LinkCandidate): boolean {
 }
 
 /**
- * Decides what a Google identity's first sign-in does.
+ * Decides what a Google identity's first sign-in does. An address belongs to
+ * the account that proved it (docs/security.md "Email codes"): a native
+ * account whose email is unverified (from before verified sign-up) never
+ * blocks a Google identity whose email Google verified.
  * - No native (non-federated) account has the email → create.
  * - The owner of the matching account started an explicit link (`intent=link`) → create;
  *   the API callback links it to the signed-in user.
- * - One native account matches, its email is verified and Google verified the email → link.
- * - Otherwise (unverified on either side, or ambiguous) → refuse.
+ * - Google verified the email and no native account verified it → create (the
+ *   new account's verified claim takes over the unverified one).
+ * - Google verified the email and exactly one native account verified it → link.
+ * - Otherwise (Google did not verify the email, or ambiguous) → refuse.
  */
 export function decideExternalSignUp(input: {
   googleEmailVerified: boolean;
@@ -90,11 +95,20 @@ export function decideExternalSignUp(input: {
   const natives = input.candidates.filter((candidate) => !isFederated(candidate));
   if (natives.length === 0) return { action: 'create' };
   if (input.pendingLink) return { action: 'create' };
-  const [only] = natives;
-  if (natives.length === 1 && only && only.emailVerified && input.googleEmailVerified) {
-    return { action: 'link', username: only.username };
-  }
+  if (!input.googleEmailVerified) return { action: 'refuse' };
+  const owners = natives.filter((candidate) => candidate.emailVerified);
+  const [only] = owners;
+  if (owners.length === 0) return { action: 'create' };
+  if (owners.length === 1 && only) return { action: 'link', username: only.username };
   return { action: 'refuse' };
+}
+
+/** The native account a pending explicit link may belong to: the one that proved the email, else the only one. */
+export function linkTargetOf(candidates: LinkCandidate[]): LinkCandidate | undefined {
+  const natives = candidates.filter((candidate) => !isFederated(candidate));
+  const owners = natives.filter((candidate) => candidate.emailVerified);
+  if (owners.length === 1) return owners[0];
+  return owners.length === 0 && natives.length === 1 ? natives[0] : undefined;
 }
 
 /** Result of an explicit link (`intent=link`) once the callback holds verified tokens. */

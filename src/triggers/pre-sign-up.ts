@@ -3,6 +3,7 @@ import {
   decideExternalSignUp,
   googleEmailOf,
   googleSubOf,
+  linkTargetOf,
   PRE_SIGN_UP_MARKERS,
   pendingLinkId,
 } from '../oauth/linking.ts';
@@ -62,15 +63,19 @@ const CONFIRM = { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhon
  * `PreSignUp_ExternalProvider` (a Google identity's first sign-in) reads
  * Google's email and verified flag from `custom:google_email` and
  * `custom:google_verified` (the IdP's attribute mapping) and applies
- * `decideExternalSignUp` against native accounts whose (standard) email matches: with no account of that email the federated user is
- * created; a verified-email account is linked — Cognito cannot finish the
+ * `decideExternalSignUp` against native accounts whose (standard) email
+ * matches: with no account that verified that email the federated user is
+ * created (an unverified account's email never blocks the verified owner,
+ * whose new claim takes over the unverified one); a verified-email account is
+ * linked — Cognito cannot finish the
  * sign-in that triggered a link ("Already found an entry for username",
  * amplify-flutter#1716), so the trigger links and then refuses with a marker
  * the API recognises and restarts the flow once, landing on the linked user;
- * an unverified-email account (every passkey account) is never merged into:
- * the trigger refuses with a marker the API maps to
+ * an email Google did not verify is never linked nor let past an account that
+ * holds it: the trigger refuses with a marker the API maps to
  * `account_exists_sign_in_with_passkey`, unless that account's owner has
  * started an explicit link, which the API completes after the round trip.
+ * An unverified account is never merged into.
  */
 export function createPreSignUpHandler(deps: PreSignUpDeps) {
   return async function preSignUpHandler(event: PreSignUpEvent): Promise<PreSignUpEvent> {
@@ -91,14 +96,11 @@ export function createPreSignUpHandler(deps: PreSignUpDeps) {
           status: user.status,
           emailVerified: user.attributes.email_verified === 'true',
         }));
-        const natives = candidateViews.filter(
-          (user) => user.status !== 'EXTERNAL_PROVIDER' && googleSubOf(user.username) === null,
-        );
-        const only = natives.length === 1 ? natives[0] : undefined;
+        const target = linkTargetOf(candidateViews);
         const decision = decideExternalSignUp({
           googleEmailVerified: google.emailVerified,
           candidates: candidateViews,
-          pendingLink: only ? await deps.consumePendingLink(only.username) : false,
+          pendingLink: target ? await deps.consumePendingLink(target.username) : false,
         });
         // An identity its owner unlinked is linked again only on purpose (POST /auth/google/link).
         if (decision.action === 'link' && (await deps.wasUnlinked(decision.username, googleSub))) {

@@ -113,20 +113,33 @@ describe('PreSignUp linking policy', () => {
     const unverified = fakes([]);
     await createPreSignUpHandler(unverified.deps)(externalEvent('ada@example.com', 'false'));
     assert.deepEqual(unverified.calls.claims, []);
-    const passkey = fakes([user('passkey-user', false)]);
-    await refusal(createPreSignUpHandler(passkey.deps)(externalEvent('ada@example.com')));
+    const refused = fakes([user('legacy-user', false)]);
+    await refusal(createPreSignUpHandler(refused.deps)(externalEvent('ada@example.com', 'false')));
     const verified = fakes([user('verified-user', true)]);
     await refusal(createPreSignUpHandler(verified.deps)(externalEvent('ada@example.com')));
-    assert.deepEqual([...passkey.calls.claims, ...verified.calls.claims], []);
+    assert.deepEqual([...refused.calls.claims, ...verified.calls.claims], []);
   });
 
-  test('a passkey account (unverified email): refused with the account_exists marker, nothing linked', async () => {
-    const { deps, calls } = fakes([user('passkey-user', false)]);
+  test('an unverified (older) account never blocks a Google-verified email: created and claimed, nothing linked', async () => {
+    const { deps, calls } = fakes([user('legacy-user', false)]);
+    assert.equal(await refusal(createPreSignUpHandler(deps)(externalEvent('ada@example.com'))), 'accepted');
+    assert.deepEqual(calls.links, []);
+    assert.deepEqual(calls.claims, [['Google_1029384756', 'ada@example.com']], 'the claim is taken over');
+  });
+
+  test('an unverified account with an email Google did not verify either: refused, nothing linked', async () => {
+    const { deps, calls } = fakes([user('legacy-user', false)]);
     assert.equal(
-      await refusal(createPreSignUpHandler(deps)(externalEvent('ada@example.com'))),
+      await refusal(createPreSignUpHandler(deps)(externalEvent('ada@example.com', 'false'))),
       'account_exists',
     );
     assert.deepEqual(calls.links, []);
+  });
+
+  test('the verified owner beside an unverified squatter: linked to the owner', async () => {
+    const { deps, calls } = fakes([user('squatter', false), user('owner', true)]);
+    assert.equal(await refusal(createPreSignUpHandler(deps)(externalEvent('ada@example.com'))), 'linked');
+    assert.deepEqual(calls.links, [['owner', '1029384756']]);
   });
 
   test('a verified account: linked, then refused with the linked marker so the retry lands on it', async () => {

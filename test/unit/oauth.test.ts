@@ -126,13 +126,39 @@ describe('linking rules', () => {
     );
   });
 
-  test('an unverified account with the email → refuse (no pre-account hijacking)', () => {
+  test('an unverified account with the email never blocks a Google-verified email → create, never link', () => {
     const decision = decideExternalSignUp({
       googleEmailVerified: true,
       candidates: [{ ...passkeyUser, emailVerified: false }],
       pendingLink: false,
     });
+    assert.deepEqual(decision, { action: 'create' });
+  });
+
+  test('an unverified account and an email Google did not verify → refuse', () => {
+    const decision = decideExternalSignUp({
+      googleEmailVerified: false,
+      candidates: [{ ...passkeyUser, emailVerified: false }],
+      pendingLink: false,
+    });
     assert.deepEqual(decision, { action: 'refuse' });
+  });
+
+  test('the verified owner beside an unverified account → link to the owner; two verified → refuse', () => {
+    const owner = { username: 'owner', status: 'FORCE_CHANGE_PASSWORD', emailVerified: true };
+    const squatter = { ...passkeyUser, emailVerified: false };
+    assert.deepEqual(
+      decideExternalSignUp({ googleEmailVerified: true, candidates: [squatter, owner], pendingLink: false }),
+      { action: 'link', username: 'owner' },
+    );
+    assert.deepEqual(
+      decideExternalSignUp({
+        googleEmailVerified: true,
+        candidates: [owner, { ...owner, username: 'other' }],
+        pendingLink: false,
+      }),
+      { action: 'refuse' },
+    );
   });
 
   test('a verified account and a Google-verified email → link', () => {
