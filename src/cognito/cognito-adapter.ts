@@ -7,6 +7,7 @@ import {
   AdminInitiateAuthCommand,
   AdminLinkProviderForUserCommand,
   AdminRespondToAuthChallengeCommand,
+  AdminUpdateUserAttributesCommand,
   AdminUserGlobalSignOutCommand,
   type AttributeType,
   type AuthenticationResultType,
@@ -232,7 +233,28 @@ export function createCognitoAdapter(options: CognitoAdapterOptions): CognitoAda
     },
 
     async globalSignOut(username) {
-      await client.send(new AdminUserGlobalSignOutCommand({ UserPoolId: userPoolId, Username: username }));
+      try {
+        await client.send(new AdminUserGlobalSignOutCommand({ UserPoolId: userPoolId, Username: username }));
+      } catch (error) {
+        // A deleted user has no refresh token left to revoke.
+        if (errorName(error) === 'UserNotFoundException') return;
+        throw error;
+      }
+    },
+
+    async setVerifiedEmail(username, email) {
+      // Both in one call: AdminUpdateUserAttributes marks a changed email unverified unless
+      // email_verified is set with it (DG: user-pool-settings-attributes).
+      await client.send(
+        new AdminUpdateUserAttributesCommand({
+          UserPoolId: userPoolId,
+          Username: username,
+          UserAttributes: [
+            { Name: 'email', Value: email },
+            { Name: 'email_verified', Value: 'true' },
+          ],
+        }),
+      );
     },
 
     async findUsersByEmail(email) {

@@ -44,8 +44,14 @@ export interface CognitoAdapter {
    * `RevokeRejectedError` when Cognito refuses the token or the client; other errors are faults.
    */
   revoke(refreshToken: string): Promise<void>;
-  /** AdminUserGlobalSignOut. */
+  /** AdminUserGlobalSignOut; no error if the user is already gone. */
   globalSignOut(username: string): Promise<void>;
+  /**
+   * AdminUpdateUserAttributes: sets the standard `email` and `email_verified`
+   * true in one call, once the service has checked a code mailed to `email`.
+   * Only the service writes these (no app client may).
+   */
+  setVerifiedEmail(username: string, email: string): Promise<void>;
   /**
    * ListUsers with `email = "<email>"` (exact; docs/cognito.md: treat as
    * case-insensitive, eventually consistent). Every page, at most 60 users.

@@ -8,6 +8,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type Clock, systemClock } from '../errors.ts';
+import { createAccountRecordOperations } from './account-records.ts';
 import { CLAIMABLE, emailClaimItem } from './email-code-items.ts';
 import { createEmailRecordOperations } from './email-records.ts';
 import {
@@ -78,25 +79,6 @@ export function createDynamoDbStore({ client, tableName, clock = systemClock }: 
     return Item ?? null;
   }
 
-  /** Deletes the item if its owner is userId; false if absent or owned by someone else. */
-  async function deleteOwned(Key: Item, userId: string): Promise<Item | null> {
-    try {
-      const { Attributes } = await client.send(
-        new DeleteItemCommand({
-          TableName,
-          Key,
-          ConditionExpression: 'userId = :userId',
-          ExpressionAttributeValues: { ':userId': s(userId) },
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
-      return Attributes ?? null;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return null;
-      throw error;
-    }
-  }
-
   async function listCredentials(userId: string): Promise<CredentialRecord[]> {
     const credentials: CredentialRecord[] = [];
     let ExclusiveStartKey: Item | undefined;
@@ -133,6 +115,7 @@ export function createDynamoDbStore({ client, tableName, clock = systemClock }: 
   return {
     ...createUserRecordOperations({ client, TableName, clock, get, listCredentials }),
     ...createEmailRecordOperations({ client, TableName, clock, get }),
+    ...createAccountRecordOperations({ client, TableName, listCredentials }),
 
     async putChallenge(record) {
       await client.send(new PutItemCommand({ TableName, Item: challengeToItem(record) }));
@@ -195,16 +178,6 @@ export function createDynamoDbStore({ client, tableName, clock = systemClock }: 
       } catch (error) {
         throw translateCreateAccountError(error);
       }
-    },
-
-    async deleteAccount({ userId, email }) {
-      // Only the user's own claim is removed: undoing one sign-up must never free another user's email.
-      const claim = await deleteOwned(key.email(email), userId);
-      const ids = new Set((await listCredentials(userId)).map((credential) => credential.id));
-      const first = claim?.firstCredentialId?.S;
-      if (first !== undefined) ids.add(first);
-      await Promise.all([...ids].map((id) => deleteOwned(key.credential(id), userId)));
-      await client.send(new DeleteItemCommand({ TableName, Key: userKey.methods(userId) }));
     },
 
     async addCredential(credential) {

@@ -2,6 +2,8 @@ import {
   DeleteItemCommand,
   type DynamoDBClient,
   PutItemCommand,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { Clock } from '../errors.ts';
@@ -12,7 +14,7 @@ import {
   itemToEmailClaim,
   itemToEmailCode,
 } from './email-code-items.ts';
-import { conditionalWrite, isConditionalCheckFailed } from './errors.ts';
+import { cancellationCodes, conditionalWrite, isConditionalCheckFailed } from './errors.ts';
 import { bool, type Item, key, n, num, s } from './items.ts';
 import type { Store } from './types.ts';
 
@@ -20,6 +22,8 @@ type EmailRecordOperations = Pick<
   Store,
   | 'findEmailClaim'
   | 'claimEmail'
+  | 'moveEmailClaim'
+  | 'releaseEmailClaim'
   | 'putEmailCode'
   | 'getEmailCode'
   | 'recordWrongCode'
@@ -49,6 +53,51 @@ export function createEmailRecordOperations(input: {
             Item: emailClaimItem(email, { userId, verified: true }, clock()),
             ConditionExpression: CLAIMABLE,
             ExpressionAttributeValues: { ':userId': s(userId), ':false': bool(false) },
+          }),
+        ),
+      );
+    },
+
+    async moveEmailClaim({ userId, from, to, verified = true }) {
+      const claim: TransactWriteItem = {
+        Put: {
+          TableName,
+          Item: emailClaimItem(to, { userId, verified }, clock()),
+          ConditionExpression: CLAIMABLE,
+          ExpressionAttributeValues: { ':userId': s(userId), ':false': bool(false) },
+        },
+      };
+      const release: TransactWriteItem[] =
+        from === null
+          ? []
+          : [
+              {
+                // Only this user's own claim is released, never one another account took over.
+                Delete: {
+                  TableName,
+                  Key: key.email(from),
+                  ConditionExpression: 'userId = :userId',
+                  ExpressionAttributeValues: { ':userId': s(userId) },
+                },
+              },
+            ];
+      try {
+        await client.send(new TransactWriteItemsCommand({ TransactItems: [claim, ...release] }));
+        return true;
+      } catch (error) {
+        if (cancellationCodes(error)?.includes('ConditionalCheckFailed')) return false;
+        throw error;
+      }
+    },
+
+    releaseEmailClaim({ userId, email }) {
+      return conditionalWrite(() =>
+        client.send(
+          new DeleteItemCommand({
+            TableName,
+            Key: key.email(email),
+            ConditionExpression: 'userId = :userId',
+            ExpressionAttributeValues: { ':userId': s(userId) },
           }),
         ),
       );

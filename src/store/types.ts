@@ -193,6 +193,22 @@ export interface Store {
    */
   claimEmail(input: { userId: string; email: string }): Promise<boolean>;
 
+  /**
+   * An email change, in one transaction: claims `to` for the user (verified
+   * unless `verified` is false; claimable as for `claimEmail`) and releases
+   * `from` if it is still the user's own claim (`from` null: the user holds no
+   * claim to release). False, and nothing written, when `to` is held verified
+   * by another account or `from` changed hands meanwhile.
+   */
+  moveEmailClaim(input: {
+    userId: string;
+    from: string | null;
+    to: string;
+    verified?: boolean;
+  }): Promise<boolean>;
+  /** Deletes the claim of `email` if it is the user's; false when it is absent or another account's. */
+  releaseEmailClaim(input: { userId: string; email: string }): Promise<boolean>;
+
   /** Stores (or replaces: same id) an emailed code. */
   putEmailCode(record: EmailCodeRecord): Promise<void>;
   /** The live code record, or null (absent, or expired). */
@@ -202,7 +218,13 @@ export interface Store {
   /** Deletes the record if it still holds `codeHash` (single use); false when another request used or replaced it. */
   consumeEmailCode(id: string, codeHash: string): Promise<boolean>;
   deleteEmailCode(id: string): Promise<void>;
-  /** Removes the email claim and every credential of the user (used to undo a failed sign-up, and account deletion). */
+  /**
+   * Removes every record of the user: the email claim (only if it is the
+   * user's own), every credential, and the user's partition (sign-in methods,
+   * unlinked identities, and sessions last, so a failure part-way leaves the
+   * caller's session alive to retry). Used to undo a failed sign-up and to
+   * delete an account; running it again finishes what a failed run left.
+   */
   deleteAccount(input: { userId: string; email: string }): Promise<void>;
 
   /** Stores one more credential for an existing user; `CredentialExistsError` if the id is taken. */

@@ -1,0 +1,77 @@
+import { DeleteItemCommand, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { isConditionalCheckFailed } from './errors.ts';
+import { type Item, key, s } from './items.ts';
+import { PARTITION_KEY, SORT_KEY } from './table.ts';
+import type { CredentialRecord, Store } from './types.ts';
+import { SESSION_PREFIX, userKey } from './user-items.ts';
+
+/**
+ * Removing an account's records (layout in `items.ts` and `user-items.ts`).
+ * Every delete is idempotent, so a run that failed part-way is finished by
+ * running it again.
+ */
+export function createAccountRecordOperations(input: {
+  client: DynamoDBClient;
+  TableName: string;
+  listCredentials: (userId: string) => Promise<CredentialRecord[]>;
+}): Pick<Store, 'deleteAccount'> {
+  const { client, TableName, listCredentials } = input;
+
+  /** Deletes the item if its owner is userId; null if absent or owned by someone else. */
+  async function deleteOwned(Key: Item, userId: string): Promise<Item | null> {
+    try {
+      const { Attributes } = await client.send(
+        new DeleteItemCommand({
+          TableName,
+          Key,
+          ConditionExpression: 'userId = :userId',
+          ExpressionAttributeValues: { ':userId': s(userId) },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return Attributes ?? null;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return null;
+      throw error;
+    }
+  }
+
+  /** The keys of every item in the user's partition (strongly consistent). */
+  async function partitionKeys(userId: string): Promise<Item[]> {
+    const keys: Item[] = [];
+    let ExclusiveStartKey: Item | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName,
+          ConsistentRead: true,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY },
+          ExpressionAttributeValues: { ':pk': s(userKey.partition(userId)) },
+          ProjectionExpression: '#pk, #sk',
+          ExclusiveStartKey,
+        }),
+      );
+      keys.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return keys;
+  }
+
+  const isSession = (item: Item) => item[SORT_KEY]?.S?.startsWith(SESSION_PREFIX) === true;
+  const remove = (Key: Item) => client.send(new DeleteItemCommand({ TableName, Key }));
+
+  return {
+    async deleteAccount({ userId, email }) {
+      // Only the user's own claim is removed: undoing one sign-up must never free another user's email.
+      const claim = await deleteOwned(key.email(email), userId);
+      const ids = new Set((await listCredentials(userId)).map((credential) => credential.id));
+      const first = claim?.firstCredentialId?.S;
+      if (first !== undefined) ids.add(first);
+      await Promise.all([...ids].map((id) => deleteOwned(key.credential(id), userId)));
+      const keys = await partitionKeys(userId);
+      await Promise.all(keys.filter((item) => !isSession(item)).map(remove));
+      await Promise.all(keys.filter(isSession).map(remove));
+    },
+  };
+}
