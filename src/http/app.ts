@@ -20,6 +20,7 @@ import { passkeyManagementRoutes } from './routes/passkeys.ts';
 import { recoveryRoutes } from './routes/recovery.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { signupRoutes } from './routes/signup.ts';
+import { stepUpRoutes } from './routes/stepup.ts';
 
 /** Request bodies over this size get `413` before they are parsed. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   auth.route('/passkey/login', passkeyLoginRoutes(rt, limiter));
   auth.route('/passkeys', passkeyManagementRoutes(rt));
   auth.route('/google', googleRoutes(rt, limiter));
+  auth.route('/stepup', stepUpRoutes(rt, limiter));
 
   const app = new Hono<AppEnv>();
   app.use(requestContext({ logger: deps.logger }));

@@ -15,7 +15,11 @@ export type SecurityEventName =
   | 'google_unlinked'
   | 'account_created'
   | 'account_recovered'
-  | 'recovery_completed';
+  | 'recovery_completed'
+  | 'stepped_up'
+  | 'email_changed'
+  | 'email_verified'
+  | 'account_deleted';
 
 /**
  * Logs a security event (user id and safe fields only, never a token, cookie, code or

@@ -225,11 +225,13 @@ export async function requireSession(c: Ctx, rt: Runtime): Promise<CurrentSessio
   return { session, record };
 }
 
-/** Sensitive changes need a recent step-up (`isSteppedUp`), else `401 reauth_required`. */
+/**
+ * Sensitive changes need a recent step-up (`isSteppedUp`), else
+ * `401 reauth_required`: a passkey ceremony, or `/auth/stepup/email/*` for a
+ * user with no passkey.
+ */
 export function requireStepUp(rt: Runtime, current: CurrentSession): void {
-  const { record, session } = current;
-  const hasPasskey = session.user.providers.includes('passkey');
-  if (!isSteppedUp(rt.clock(), record, hasPasskey)) throw new ReauthRequiredError();
+  if (!isSteppedUp(rt.clock(), current.record)) throw new ReauthRequiredError();
 }
 
 /** Revokes the Cognito refresh token sealed in a session record (best effort: logged on failure). */
@@ -250,7 +252,9 @@ export type EndReason =
   | 'google_unlinked'
   | 'refresh_reuse'
   | 'cognito_refused'
-  | 'recovery';
+  | 'recovery'
+  | 'email_changed'
+  | 'account_deleted';
 
 /** Ends one session: its record goes and its Cognito refresh token is revoked. Null if it had already ended. */
 export async function endSession(
@@ -299,14 +303,20 @@ export function describeSession(session: Session) {
  * After this session changed the user's sign-in methods: the user's
  * `providers` are read again from the methods record (one strongly consistent
  * GetItem), and the session record and cookie are rewritten. `google` replaces
- * the linked Google account (null: none); `stepUpAt` records a fresh step-up.
+ * the linked Google account (null: none); `stepUpAt` records a fresh step-up;
+ * `email` is the account's address as it now stands (changed or verified).
+ * Returns the user as the session now holds it.
  */
 export async function updateCurrentUser(
   c: Ctx,
   rt: Runtime,
   current: CurrentSession,
-  change: { google?: { email: string } | null; stepUpAt?: number } = {},
-): Promise<void> {
+  change: {
+    google?: { email: string } | null;
+    stepUpAt?: number;
+    email?: { address: string; verified: boolean };
+  } = {},
+): Promise<User> {
   const { record, session } = current;
   const { google: previous, ...rest } = session.user;
   const methods = await rt.store.ensureSignInMethods(
@@ -316,6 +326,7 @@ export async function updateCurrentUser(
   const google = change.google === undefined ? previous : (change.google ?? undefined);
   const user: User = {
     ...rest,
+    ...(change.email ? { email: change.email.address, emailVerified: change.email.verified } : {}),
     providers: providersOf(methods),
     ...(methods.google && google ? { google } : {}),
   };
@@ -325,4 +336,5 @@ export async function updateCurrentUser(
     ...(change.stepUpAt !== undefined ? { stepUpAt: change.stepUpAt } : {}),
   });
   await writeSessionCookie(c, rt, stored, user);
+  return user;
 }

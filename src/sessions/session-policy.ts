@@ -81,23 +81,17 @@ export function refreshCookieStanding(
 }
 
 /**
- * Step-up (ASVS 5.0 §7.5): a user-verified passkey ceremony within the window.
- * A Google round trip never counts — Cognito's `auth_time` cannot tell a silent
- * one from a real one. A recovery session counts as stepped up for its whole
- * (10-minute) life: the emailed code was its proof, and adding a passkey is
- * all it may do.
- *
- * TEMPORARY (until emailed step-up codes exist): a user with no passkey has no
- * ceremony to step up with, so for such users only a Google sign-in within the
- * window still counts.
+ * Step-up (ASVS 5.0 §7.5): a user-verified passkey ceremony, or for a user
+ * with no passkey an emailed step-up code, within the window (both set
+ * `stepUpAt`). A Google round trip never counts — Cognito's `auth_time` cannot
+ * tell a silent one from a real one. A recovery session counts as stepped up
+ * for its whole (10-minute) life: the emailed code was its proof, and adding a
+ * passkey is all it may do.
  */
 export function isSteppedUp(
   now: number,
-  session: Pick<Session, 'stepUpAt' | 'authTime' | 'authMethod' | 'expiresAt'>,
-  hasPasskey: boolean,
+  session: Pick<Session, 'stepUpAt' | 'authMethod' | 'expiresAt'>,
 ): boolean {
   if (session.authMethod === 'recovery') return now < session.expiresAt;
-  if (session.stepUpAt !== null && now - session.stepUpAt <= STEP_UP_WINDOW_MS) return true;
-  const temporaryGoogleRule = !hasPasskey && session.authMethod === 'google';
-  return temporaryGoogleRule && now - session.authTime * 1000 <= STEP_UP_WINDOW_MS;
+  return session.stepUpAt !== null && now - session.stepUpAt <= STEP_UP_WINDOW_MS;
 }

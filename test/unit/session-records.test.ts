@@ -43,28 +43,23 @@ describe('session policy (plain rules, no server)', () => {
     assert.equal(refreshCookieStanding(now, 6, record), 'reused', 'a generation never issued');
   });
 
-  test('step-up: a passkey ceremony within 5 minutes; a Google sign-in never, except (temporarily) without a passkey', () => {
+  test('step-up: a passkey ceremony or an emailed code within 5 minutes; a Google sign-in never', () => {
     const passkey = {
       stepUpAt: now - STEP_UP_WINDOW_MS,
       authTime: 0,
       authMethod: 'passkey' as const,
       expiresAt: now + 30 * MINUTE,
     };
-    assert.equal(isSteppedUp(now, passkey, true), true);
-    assert.equal(isSteppedUp(now + 1, passkey, true), false);
+    assert.equal(isSteppedUp(now, passkey), true);
+    assert.equal(isSteppedUp(now + 1, passkey), false);
+    // A Google sign-in a moment ago sets no step-up time, with or without a passkey on the account.
     const google = {
       stepUpAt: null,
       authTime: Math.floor(now / 1000) - 10,
       authMethod: 'google' as const,
       expiresAt: now + 30 * MINUTE,
     };
-    assert.equal(
-      isSteppedUp(now, google, true),
-      false,
-      'a fresh Google sign-in is no step-up for a passkey user',
-    );
-    assert.equal(isSteppedUp(now, google, false), true, 'temporary rule: Google-only users');
-    assert.equal(isSteppedUp(now + STEP_UP_WINDOW_MS, google, false), false);
+    assert.equal(isSteppedUp(now, google), false, 'a fresh Google sign-in is no step-up');
   });
 
   test('a recovery session counts as stepped up for its whole 10-minute life, and no longer', () => {
@@ -76,9 +71,8 @@ describe('session policy (plain rules, no server)', () => {
       expiresAt: sessionExpiry(signedIn, 'recovery'),
     };
     assert.equal(recovery.expiresAt, signedIn + RECOVERY_SESSION_MS);
-    assert.equal(isSteppedUp(now, recovery, false), true, '9 minutes in, past the 5-minute window');
-    assert.equal(isSteppedUp(now, recovery, true), true);
-    assert.equal(isSteppedUp(signedIn + RECOVERY_SESSION_MS, recovery, true), false);
+    assert.equal(isSteppedUp(now, recovery), true, '9 minutes in, past the 5-minute window');
+    assert.equal(isSteppedUp(signedIn + RECOVERY_SESSION_MS, recovery), false);
     assert.equal(sessionExpiry(now, 'passkey'), now + 30 * 24 * 60 * MINUTE);
   });
 

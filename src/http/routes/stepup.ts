@@ -1,0 +1,63 @@
+import { Hono } from 'hono';
+import { CodeInvalidError, InvalidRequestError } from '../../errors.ts';
+import { readJson } from '../body.ts';
+import type { AppEnv, Runtime } from '../deps.ts';
+import { issueEmailCode, redeemEmailCode, sessionCodeFlow, withTimingFloor } from '../email-codes.ts';
+import type { FailureLimiter } from '../rate-limit.ts';
+import { codeBody } from '../schemas.ts';
+import { securityEvent } from '../security-events.ts';
+import { requireSession, updateCurrentUser } from '../sessions.ts';
+
+/**
+ * `/auth/stepup/email/*`: step-up by emailed code for a user with no passkey
+ * (docs/api.md "Passkey management"). The code goes to the account's own
+ * verified address and is bound to this session: a code mailed for another
+ * session of the same user does not work here. A user with a passkey steps
+ * up with it — a code to the mailbox must not be a way around the passkey.
+ */
+export function stepUpRoutes(rt: Runtime, limiter: FailureLimiter) {
+  const app = new Hono<AppEnv>();
+
+  app.post('/email/start', async (c) => {
+    const current = await requireSession(c, rt);
+    const { user, sid } = current.session;
+    const methods = await rt.store.ensureSignInMethods(user.id, user.providers.includes('google'));
+    if (methods.passkeys > 0) {
+      throw new InvalidRequestError('This account has a passkey: sign in with your passkey to confirm.');
+    }
+    if (!user.emailVerified || !user.email) {
+      throw new InvalidRequestError(
+        'Confirm your email address first: codes go only to a confirmed address.',
+      );
+    }
+    await withTimingFloor(c, rt, async () => {
+      await limiter.assertMailAllowed(rt.clientIp(c), user.email);
+      await issueEmailCode(c, rt, {
+        flowId: sessionCodeFlow(sid, 'stepup'),
+        purpose: 'stepup',
+        email: user.email,
+        userId: user.id,
+        mail: { code: 'stepup-code' },
+      });
+    });
+    return c.json({ status: 'code_sent' }, 202);
+  });
+
+  app.post('/email/verify', async (c) => {
+    const current = await requireSession(c, rt);
+    const { code } = await readJson(c, codeBody);
+    const { user, sid } = current.session;
+    const record = await redeemEmailCode(c, rt, limiter, {
+      flowId: sessionCodeFlow(sid, 'stepup'),
+      purpose: 'stepup',
+      code,
+    });
+    // The flow id already names this session; the record's user is checked as well.
+    if (record.userId !== user.id) throw new CodeInvalidError();
+    await updateCurrentUser(c, rt, current, { stepUpAt: rt.clock() });
+    securityEvent(c, 'stepped_up', { userId: user.id, method: 'email' });
+    return c.body(null, 204);
+  });
+
+  return app;
+}
