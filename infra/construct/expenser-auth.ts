@@ -268,6 +268,7 @@ export class ExpenserAuth extends Construct {
           'cognito-idp:AdminInitiateAuth',
           'cognito-idp:AdminLinkProviderForUser',
           'cognito-idp:AdminRespondToAuthChallenge',
+          'cognito-idp:AdminUpdateUserAttributes',
           'cognito-idp:AdminUserGlobalSignOut',
           'cognito-idp:ListUsers',
         ],

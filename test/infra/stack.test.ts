@@ -357,6 +357,7 @@ describe('CDK stack', () => {
       'cognito-idp:AdminInitiateAuth',
       'cognito-idp:AdminLinkProviderForUser',
       'cognito-idp:AdminRespondToAuthChallenge',
+      'cognito-idp:AdminUpdateUserAttributes',
       'cognito-idp:AdminUserGlobalSignOut',
       'cognito-idp:ListUsers',
       'dynamodb:DeleteItem',
