@@ -13,6 +13,7 @@ import { requestContext } from './middleware/request-context.ts';
 import { requestMetrics } from './middleware/request-metrics.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { createFailureLimiter } from './rate-limit.ts';
+import { accountRoutes } from './routes/account.ts';
 import { emailRoutes } from './routes/email.ts';
 import { googleRoutes } from './routes/google.ts';
 import { passkeyLoginRoutes } from './routes/passkey-login.ts';
@@ -73,6 +74,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   auth.route('/google', googleRoutes(rt, limiter));
   auth.route('/stepup', stepUpRoutes(rt, limiter));
   auth.route('/email', emailRoutes(rt, limiter));
+  auth.route('/account', accountRoutes(rt));
 
   const app = new Hono<AppEnv>();
   app.use(requestContext({ logger: deps.logger }));
