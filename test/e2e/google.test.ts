@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { LocalStack } from '../../src/local/stack.ts';
 import { launchChromium, pageWithAuthenticator } from '../support/chromium.ts';
 import { startDemoStack } from '../support/demo-stack.ts';
+import { lastCodeTo } from '../support/mailbox.ts';
 
 const SCREENSHOTS = 'test-results/screenshots';
 
@@ -64,13 +65,19 @@ test('Continue with Google, then add a passkey and sign in with it, in a real br
   );
   for (const location of locations) assert.doesNotMatch(location, /[?&](code|id_token|access_token)=/);
 
-  // The Google user adds a passkey (signed in moments ago, so no re-authentication).
+  // The Google user adds a passkey. A Google sign-in is no step-up, however recent: the page
+  // asks for a code mailed to the account's address, then adds the passkey.
   await page.goto(`${stack.url}/account`);
   await page.waitForSelector('body[data-signed-in="true"]');
   await page.waitForFunction(
     () => document.getElementById('passkey-list')?.getAttribute('aria-busy') === 'false',
   );
   await page.click('#add-passkey');
+  await page.waitForSelector('#reauth-box:not([hidden])');
+  await page.click('#reauth-send');
+  await page.waitForSelector('#reauth-code-form:not([hidden])');
+  await page.fill('#reauth-code', await lastCodeTo(stack, email));
+  await page.click('#reauth-verify');
   await page.waitForFunction(() => Number(document.getElementById('passkey-list')?.dataset.count ?? 0) === 1);
   const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
   assert.equal(credentials.length, 1);

@@ -1,6 +1,6 @@
 // Issue 3 item 4, docs/security.md "OAuth / OIDC": identities keyed by provider + sub;
 // a Google identity is linked by email only to a verified-email account; an
-// unverified (passkey) account is never merged into, its owner links explicitly.
+// unverified (older) account is never merged into, its owner links explicitly.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -8,6 +8,7 @@ import {
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { googleSubFor } from '../../src/local/google/index.ts';
+import { legacyAccount } from '../support/account.ts';
 import { TestBrowser } from '../support/browser.ts';
 import { signIn, signUp, uniqueEmail } from '../support/flows.ts';
 import { GoogleFlowWalker, hasSessionCookie, loginError } from '../support/google.ts';
@@ -49,6 +50,19 @@ describe('account linking', () => {
     const me = await w.browser.get('/auth/me');
     assert.equal(me.body.user.id, userId);
     assert.deepEqual(me.body.user.providers, ['passkey', 'google']);
+  });
+
+  test('Google with the email of an older unverified account is never merged into it', async () => {
+    const email = uniqueEmail('legacy');
+    const legacy = await legacyAccount(stack, email);
+    const w = new GoogleFlowWalker(new TestBrowser(stack));
+    const run = await w.run('/auth/google?returnTo=/expenses', { email });
+    assert.equal(loginError(run.finalUrl), null, run.finalUrl);
+    const me = await w.browser.get('/auth/me');
+    assert.notEqual(me.body.user.id, legacy.userId, 'a separate Google account');
+    assert.deepEqual(me.body.user.providers, ['google']);
+    const passkey = await signIn(new TestBrowser(stack), legacy.authenticator);
+    assert.deepEqual(passkey.body.user.providers, ['passkey'], 'nothing was linked to the older account');
   });
 
   test('passkey sign-up with the email of a Google-only account: 202, a "you have an account" mail, no code, nothing created', async () => {

@@ -21,6 +21,7 @@ import {
 import { callbackUrl, errorRedirect, frontendRedirect, type GoogleUrlSettings } from '../../oauth/urls.ts';
 import { clearCookie, readCookie, writeCookie } from '../cookies.ts';
 import type { AppEnv, Runtime } from '../deps.ts';
+import { notifyAccount } from '../notices.ts';
 import type { FailureLimiter } from '../rate-limit.ts';
 import { securityEvent } from '../security-events.ts';
 import {
@@ -167,6 +168,7 @@ export function googleRoutes(
     securityEvent(c, 'google_unlinked', { userId: user.id });
     await endSessions(c, rt, { userId: user.id, except: current.record.id, reason: 'google_unlinked' });
     await updateCurrentUser(c, rt, current, { google: null });
+    await notifyAccount(c, rt, user, 'google-unlinked');
     return c.body(null, 204);
   });
 
@@ -247,7 +249,10 @@ export function googleRoutes(
       await completeLink(c, tx, tokens, claims);
     } else {
       // A Google round trip is never a step-up: Cognito's auth_time cannot tell a silent one.
-      await startSession(c, rt, { tokens, authMethod: 'google', stepUp: false });
+      const { user } = await startSession(c, rt, { tokens, authMethod: 'google', stepUp: false });
+      // A restart follows only the PreSignUp trigger's link by email: this sign-in is the first
+      // through that link, and the account's (verified) address is told.
+      if (tx.restarts > 0) await notifyAccount(c, rt, user, 'google-linked');
     }
     return c.redirect(frontendRedirect(urls, tx.returnTo), 302);
   }
@@ -287,6 +292,7 @@ export function googleRoutes(
       claims.googleEmail ? { google: { email: claims.googleEmail } } : {},
     );
     securityEvent(c, 'google_linked', { userId: user.id });
+    await notifyAccount(c, rt, user, 'google-linked');
   }
 
   return app;

@@ -14,6 +14,7 @@ import type { CredentialRecord } from '../../store/types.ts';
 import { readJson } from '../body.ts';
 import { finishCeremony, startCeremony } from '../ceremonies.ts';
 import type { AppEnv, Runtime } from '../deps.ts';
+import { notifyAccount } from '../notices.ts';
 import { promoteRecoverySession } from '../recovery-session.ts';
 import { addPasskeyBody, renamePasskeyBody } from '../schemas.ts';
 import { securityEvent } from '../security-events.ts';
@@ -114,6 +115,7 @@ export function passkeyManagementRoutes(rt: Runtime) {
       current.record.authMethod === 'recovery' ? await promoteRecoverySession(c, rt, current) : current;
     // Registering a passkey is a user-verified ceremony: a fresh step-up for this session.
     await updateCurrentUser(c, rt, updated, { stepUpAt: rt.clock() });
+    await notifyAccount(c, rt, session.user, 'passkey-added');
     return c.json({ passkey: describePasskey(credential) }, 201);
   });
 
