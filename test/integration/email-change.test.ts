@@ -228,6 +228,38 @@ describe('changing the email (docs/api.md "Email, recovery and the account")', (
     assert.equal((await mailsWithSubject(stack, oldAddress, CHANGED_NOTICE)).length, 0);
   });
 
+  test('hostile bodies on the signed-in email endpoints: 400 invalid_request naming the field, never 500', async () => {
+    const { browser, email: mine } = await passkeyAccount(stack, email('hostile'));
+    const bodies = [
+      '',
+      'null',
+      '[]',
+      '{"email":123}',
+      '{"email":"a@b"}',
+      `{"email":"${'a'.repeat(300)}@example.com"}`,
+      '{"email":"x\\u0000@example.com"}',
+      '{"code":123456}',
+      '{"code":"12345"}',
+      '{"code":"abcdef"}',
+      '{"__proto__":{"code":"123456"}}',
+      '{"constructor":{"prototype":{"email":"x@example.com"}}}',
+    ];
+    for (const path of [
+      '/auth/email/change/start',
+      '/auth/email/change/verify',
+      '/auth/stepup/email/verify',
+    ]) {
+      for (const rawBody of bodies) {
+        const response = await browser.request('POST', path, { rawBody });
+        const label = `${path} ← ${rawBody.slice(0, 40)}`;
+        assert.equal(response.status, 400, `${label} → ${response.status}`);
+        assert.equal(response.body?.error?.code, 'invalid_request', label);
+        assert.match(response.body?.error?.message, /"(email|code|body)"/, label);
+      }
+    }
+    assert.equal((await browser.get('/auth/me')).body.user.email, mine);
+  });
+
   test('no code appears in any log line', async () => {
     const codes = await codesMailedTo(stack, addresses);
     assert.ok(codes.length >= 5);

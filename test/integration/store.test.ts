@@ -3,7 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DescribeTimeToLiveCommand, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTimeToLiveCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { attachCallCounter } from '../../src/local/call-counter.ts';
 import { createLocalDynamoDbClient, type LocalDynamoDb, startDynalite } from '../../src/local/dynalite.ts';
 import { ensureTable } from '../../src/local/ensure-table.ts';
@@ -293,6 +298,90 @@ describe('accounts', () => {
     await store.deleteAccount({ userId: 'user-2', email: 'ada@example.com' });
     assert.equal(await store.findUserIdByEmail('ada@example.com'), 'user-1');
     assert.notEqual(await store.getCredential('cred-1'), null);
+  });
+
+  test('moveEmailClaim: claims the new address verified and releases the old one, in one transaction', async () => {
+    const { store, tableName } = await freshStore();
+    await store.createAccount({ userId: 'user-1', email: 'ada@example.com', credential: credential() });
+    await store.createAccount({
+      userId: 'user-2',
+      email: 'bob@example.com',
+      credential: credential({ id: 'cred-2', userId: 'user-2' }),
+    });
+    // Another account's verified address: nothing written, the old claim stays.
+    assert.equal(
+      await store.moveEmailClaim({ userId: 'user-1', from: 'ada@example.com', to: 'bob@example.com' }),
+      false,
+    );
+    assert.deepEqual(await store.findEmailClaim('ada@example.com'), { userId: 'user-1', verified: true });
+    assert.deepEqual(await store.findEmailClaim('bob@example.com'), { userId: 'user-2', verified: true });
+    // A free address: moved.
+    assert.equal(
+      await store.moveEmailClaim({ userId: 'user-1', from: 'ada@example.com', to: 'ada@new.example' }),
+      true,
+    );
+    assert.equal(await store.findEmailClaim('ada@example.com'), null);
+    assert.deepEqual(await store.findEmailClaim('ada@new.example'), { userId: 'user-1', verified: true });
+    // An unverified claim (older account) is taken over.
+    await client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: { pk: { S: 'EMAIL#old@example.com' }, sk: { S: 'EMAIL' }, userId: { S: 'legacy' } },
+      }),
+    );
+    assert.equal(
+      await store.moveEmailClaim({ userId: 'user-2', from: 'bob@example.com', to: 'old@example.com' }),
+      true,
+    );
+    assert.deepEqual(await store.findEmailClaim('old@example.com'), { userId: 'user-2', verified: true });
+    // `from` that is no longer the user's: nothing written.
+    assert.equal(
+      await store.moveEmailClaim({ userId: 'user-2', from: 'ada@new.example', to: 'x@example.com' }),
+      false,
+    );
+    assert.equal(await store.findEmailClaim('x@example.com'), null);
+    assert.deepEqual(await store.findEmailClaim('ada@new.example'), { userId: 'user-1', verified: true });
+    // No claim to release, and an undo that puts back an unverified claim.
+    assert.equal(
+      await store.moveEmailClaim({ userId: 'user-3', from: null, to: 'c@example.com', verified: false }),
+      true,
+    );
+    assert.deepEqual(await store.findEmailClaim('c@example.com'), { userId: 'user-3', verified: false });
+    assert.equal(await store.releaseEmailClaim({ userId: 'user-1', email: 'c@example.com' }), false);
+    assert.equal(await store.releaseEmailClaim({ userId: 'user-3', email: 'c@example.com' }), true);
+    assert.equal(await store.findEmailClaim('c@example.com'), null);
+  });
+
+  test("deleteAccount removes the user's partition too: sessions, sign-in methods, unlinked identities", async () => {
+    const { store } = await freshStore();
+    await store.createAccount({ userId: 'user-1', email: 'ada@example.com', credential: credential() });
+    await store.rememberUnlinkedGoogle('user-1', 'sub-1');
+    const session = {
+      id: 'sess-1',
+      userId: 'user-1',
+      createdAt: T0,
+      lastSeenAt: T0,
+      authMethod: 'passkey' as const,
+      device: 'Chrome on macOS',
+      authTime: T0 / 1000,
+      stepUpAt: null,
+      generation: 1,
+      refreshCookie: 'sealed',
+      graceUntil: 0,
+      tokensExpireAt: T0 + 900_000,
+      user: '{}',
+      expiresAt: T0 + 86_400_000,
+    };
+    await store.putSession(session);
+    await store.putSession({ ...session, id: 'sess-2', userId: 'user-2' });
+    await store.deleteAccount({ userId: 'user-1', email: 'ada@example.com' });
+    assert.deepEqual(await store.listSessions('user-1'), []);
+    assert.equal(await store.isGoogleUnlinked('user-1', 'sub-1'), false);
+    // The methods record is gone: it is rebuilt from nothing.
+    assert.deepEqual(await store.ensureSignInMethods('user-1', false), { passkeys: 0, google: false });
+    assert.equal((await store.listSessions('user-2')).length, 1, "another user's session stays");
+    // Running it again is harmless.
+    await store.deleteAccount({ userId: 'user-1', email: 'ada@example.com' });
   });
 });
 
