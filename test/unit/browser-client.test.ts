@@ -154,4 +154,39 @@ describe('browser client (web/client)', () => {
       { path: '/auth/recovery/verify', body: { email: 'ada@example.com', code: '111111' } },
     ]);
   });
+
+  test('step-up by email, email change and verification, account deletion: methods, paths, bodies', async () => {
+    const user = { id: 'u1', email: 'new@example.com', emailVerified: true, providers: ['google'] };
+    const sent: string[] = [];
+    const fetch = (async (input: string | URL | Request, init: RequestInit = {}) => {
+      const path = new URL(String(input), 'https://app.example.com').pathname;
+      const method = init.method ?? 'GET';
+      if (path === '/auth/csrf') return json(200, { csrfToken: 't' });
+      if (path === '/auth/me') return json(200, { user, session: {} });
+      sent.push(
+        `${method} ${path} ${init.body ?? '-'} ${(init.headers as Record<string, string>)['X-CSRF-Token']}`,
+      );
+      if (path.endsWith('/start')) return json(202, { status: 'code_sent' });
+      if (path === '/auth/stepup/email/verify' || method === 'DELETE')
+        return new Response(null, { status: 204 });
+      return json(200, { user });
+    }) as typeof globalThis.fetch;
+    const auth = createAuthClient({ fetch, rpId: 'app.example.com' });
+    await auth.stepUp.startEmail();
+    await auth.stepUp.verifyEmail('123456');
+    await auth.email.startChange('new@example.com');
+    assert.deepEqual(await auth.email.verifyChange('234567'), user);
+    await auth.email.startVerification();
+    assert.deepEqual(await auth.email.verify('345678'), user);
+    await auth.deleteAccount();
+    assert.deepEqual(sent, [
+      'POST /auth/stepup/email/start - t',
+      'POST /auth/stepup/email/verify {"code":"123456"} t',
+      'POST /auth/email/change/start {"email":"new@example.com"} t',
+      'POST /auth/email/change/verify {"code":"234567"} t',
+      'POST /auth/email/verify/start - t',
+      'POST /auth/email/verify {"code":"345678"} t',
+      'DELETE /auth/account - t',
+    ]);
+  });
 });
