@@ -252,9 +252,11 @@ export class ExpenserAuth extends Construct {
     );
     role.addToPolicy(
       new iam.PolicyStatement({
-        sid: 'ListCredentialsOfUser',
+        // The index lists a user's credentials; the table's user partition holds their sessions
+        // (logout everywhere, evictions, the sessions list) and is emptied on account deletion.
+        sid: 'ListCredentialsAndSessionsOfUser',
         actions: ['dynamodb:Query'],
-        resources: [`${this.table.tableArn}/index/${GSI1_NAME}`],
+        resources: [this.table.tableArn, `${this.table.tableArn}/index/${GSI1_NAME}`],
       }),
     );
     role.addToPolicy(

@@ -373,8 +373,8 @@ describe('CDK stack', () => {
     assert.equal(api.get('dynamodb:PutItem'), JSON.stringify(table));
     assert.equal(
       api.get('dynamodb:Query'),
-      JSON.stringify({ 'Fn::Join': ['', [table, '/index/gsi1']] }),
-      'Query only on the index',
+      JSON.stringify([table, { 'Fn::Join': ['', [table, '/index/gsi1']] }]),
+      "Query on the table (a user's sessions) and the index (a user's credentials) only",
     );
     // Managed policies only on the two roles AWS owns the shape of.
     const managed = resourcesOf(template, 'AWS::IAM::Role').filter(([, r]) => r.Properties.ManagedPolicyArns);
