@@ -103,6 +103,23 @@ describe('createCognitoAdapter against the emulator', () => {
     await cognito.globalSignOut('alice');
     await assert.rejects(cognito.refresh(tokens.refreshToken ?? ''), RefreshRejectedError);
   });
+
+  test('API: AdminUserGlobalSignOut — globalSignOut of a user that no longer exists is quiet', async () => {
+    await cognito.globalSignOut('nobody-here');
+  });
+
+  test('API: AdminUpdateUserAttributes — setVerifiedEmail sets email and email_verified true in one call', async () => {
+    await cognito.createUser({ username: 'mover', email: 'old@example.com', emailVerified: false });
+    await cognito.setVerifiedEmail('mover', 'new@example.com');
+    const user = await cognito.getUser('mover');
+    assert.equal(user?.attributes.email, 'new@example.com');
+    assert.equal(user?.attributes.email_verified, 'true');
+    assert.deepEqual(await cognito.findUsersByEmail('old@example.com'), []);
+    assert.deepEqual(
+      (await cognito.findUsersByEmail('new@example.com')).map((u) => u.username),
+      ['mover'],
+    );
+  });
 });
 
 describe('createCognitoAdapter: linking and unlinking Google against the emulator', () => {
