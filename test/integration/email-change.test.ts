@@ -108,6 +108,28 @@ describe('changing the email (docs/api.md "Email, recovery and the account")', (
     assert.equal(signedIn.body.user.email, newAddress);
     assert.equal(signedIn.body.user.emailVerified, true);
 
+    // The new address recovers the account; the old one no longer does (no mail at all).
+    const lostDevice = new TestBrowser(stack);
+    await lostDevice.primeCsrf();
+    const beforeOld = (await mailTo(stack, oldAddress)).length;
+    assert.equal((await lostDevice.post('/auth/recovery/start', { email: oldAddress })).status, 202);
+    assert.equal((await mailTo(stack, oldAddress)).length, beforeOld, 'the old address gets nothing');
+    assert.equal((await lostDevice.post('/auth/recovery/start', { email: newAddress })).status, 202);
+    const recovered = await lostDevice.post('/auth/recovery/verify', {
+      email: newAddress,
+      code: await lastCodeTo(stack, newAddress),
+    });
+    assert.equal(recovered.status, 200, JSON.stringify(recovered.body));
+    assert.equal(recovered.body.user.id, userId);
+    assert.equal((await lostDevice.get('/auth/me')).body.session.authMethod, 'recovery');
+    // A recovery session may only add a passkey: not change the email, nor delete the account.
+    assertError(
+      await lostDevice.post('/auth/email/change/start', { email: oldAddress }),
+      403,
+      'recovery_session',
+    );
+    assertError(await lostDevice.request('DELETE', '/auth/account'), 403, 'recovery_session');
+
     // The old address is free: it signs up as a new account.
     const newcomer = await signUp(new TestBrowser(stack), new SoftAuthenticator(), oldAddress);
     assert.equal(newcomer.status, 201, JSON.stringify(newcomer.body));
