@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark of the project, printed for the notes.
 import { benchBundles } from './bundles.ts';
 import { benchClientBundle } from './client-bundle.ts';
+import { benchEmailFlows } from './email-flows.ts';
 import { benchGoogleChain } from './google-chain.ts';
 import { benchLoginVerify } from './login-verify.ts';
 import { benchSessionCheck } from './session-check.ts';
@@ -9,6 +10,7 @@ import { benchStartup } from './startup.ts';
 await benchStartup();
 await benchLoginVerify();
 await benchSessionCheck();
+await benchEmailFlows();
 await benchGoogleChain();
 await benchBundles();
 await benchClientBundle();

@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { LocalStack } from '../../src/local/stack.ts';
 import { messageFor } from '../../web/app/messages.ts';
+import { makeLegacy } from '../support/account.ts';
 import {
   launchChromium,
   pageWithAuthenticator,
@@ -325,5 +326,31 @@ test('change the email (a code to the new address), then delete the account afte
   await signUpInPage(page, stack, newEmail);
   await page.waitForURL('**/expenses');
   assert.equal((await me(page)).body.user.email, newEmail);
+  await context.close();
+});
+
+test('an account from before verified sign-up verifies its email from the banner', async () => {
+  const { page, context } = await pageWithAuthenticator(browser);
+  const email = uniqueEmail('legacy-e2e');
+  await page.goto(`${stack.url}/login`);
+  await signUpInPage(page, stack, email);
+  await page.waitForURL('**/expenses');
+  await makeLegacy(stack, (await me(page)).body.user.id, email);
+  await page.click('#signout');
+  await page.waitForURL('**/login?signedOut=1');
+  await page.click('#signin-usernameless');
+  await page.waitForURL('**/expenses');
+  await page.goto(`${stack.url}/account`);
+  await page.waitForSelector('#verify-email');
+  await screenshotFits(page, 'account-verify-email', 375);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.click('#verify-email-send');
+  await page.waitForSelector('#verify-email-code-form:not([hidden])');
+  await page.fill('#verify-email-code', await lastCodeTo(stack, email));
+  await page.click('#verify-email-verify');
+  await waitForStatus(page, `Your email ${email} is verified.`);
+  await page.reload();
+  await waitForPasskeys(page, 1);
+  assert.equal(await page.locator('#verify-email').count(), 0);
   await context.close();
 });
