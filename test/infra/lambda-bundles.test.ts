@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -13,6 +11,7 @@ import { TestBrowser } from '../support/browser.ts';
 import { signIn, signUp, uniqueEmail } from '../support/flows.ts';
 import { GoogleFlowWalker, hasSessionCookie, loginError } from '../support/google.ts';
 import { lastCodeTo } from '../support/mailbox.ts';
+import { startSecretsManager } from '../support/secrets-manager.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator.ts';
 import { startTestStack, TEST_SECRET_KEY, type TestStack } from '../support/stack.ts';
 
@@ -77,43 +76,6 @@ describe('bundled Lambda entry points, invoked with documented events against th
     await stack?.close();
     rmSync(OUT, { recursive: true, force: true });
   });
-
-  /**
-   * A stand-in for Secrets Manager's GetSecretValue (JSON 1.1), reached by the bundle's
-   * own client through AWS_ENDPOINT_URL_SECRETS_MANAGER as the SDK would be.
-   */
-  async function startSecretsManager(secrets: Record<string, string>) {
-    const requests: { target: string; authorization: string; secretId: string }[] = [];
-    const server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => {
-        body += chunk.toString();
-      });
-      req.on('end', () => {
-        const { SecretId = '' } = JSON.parse(body || '{}') as { SecretId?: string };
-        requests.push({
-          target: String(req.headers['x-amz-target']),
-          authorization: String(req.headers.authorization),
-          secretId: SecretId,
-        });
-        const value = secrets[SecretId];
-        res.writeHead(value === undefined ? 400 : 200, { 'content-type': 'application/x-amz-json-1.1' });
-        res.end(
-          JSON.stringify(
-            value === undefined
-              ? {
-                  __type: 'ResourceNotFoundException',
-                  message: 'Secrets Manager can’t find the specified secret.',
-                }
-              : { ARN: SecretId, SecretString: value },
-          ),
-        );
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((r) => server.close(r)) };
-  }
 
   async function apiBrowser(
     payload: '1.0' | '2.0' = '1.0',
