@@ -162,11 +162,12 @@ export const DEPLOYED_AWS_CLIENTS: AwsClients = 'bundled-sdk';
 export function bundleFunction(
   name: FunctionName,
   outdir: string,
-  { clients = DEPLOYED_AWS_CLIENTS }: { clients?: AwsClients } = {},
+  { clients = DEPLOYED_AWS_CLIENTS, readable = false }: { clients?: AwsClients; readable?: boolean } = {},
 ): Promise<BundleResult> {
   return bundleEntry(LAMBDA_ENTRIES[name], outdir, {
     bundleAwsSdk: clients === 'bundled-sdk',
     stubsOf: name,
+    readable,
   });
 }
 
@@ -177,10 +178,16 @@ export async function bundleEntry(
   {
     bundleAwsSdk = false,
     stubsOf,
+    readable = false,
   }: {
     bundleAwsSdk?: boolean;
     /** Apply this function's stubs. */
     stubsOf?: FunctionName;
+    /**
+     * Not minified, for the bench's CPU profiles: functions keep their names
+     * and each module starts with a `// <path>` line. Never deployed.
+     */
+    readable?: boolean;
   } = {},
 ): Promise<BundleResult> {
   // Emptied, not removed: CDK hands over a staging directory it owns.
@@ -196,7 +203,7 @@ export async function bundleEntry(
     // Code split at `import()`, so a function loads rarely used paths only when taken.
     splitting: true,
     bundle: true,
-    minify: true,
+    minify: !readable,
     format: 'esm',
     platform: 'node',
     target: 'node24',
