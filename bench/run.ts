@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark of the project, printed for the notes.
 import { benchBundles } from './bundles.ts';
 import { benchClientBundle } from './client-bundle.ts';
+import { benchColdSignIn } from './cold-signin.ts';
 import { benchEmailFlows } from './email-flows.ts';
 import { benchGoogleChain } from './google-chain.ts';
 import { benchLoginVerify } from './login-verify.ts';
@@ -12,5 +13,6 @@ await benchLoginVerify();
 await benchSessionCheck();
 await benchEmailFlows();
 await benchGoogleChain();
+await benchColdSignIn();
 await benchBundles();
 await benchClientBundle();
