@@ -2,8 +2,8 @@
 // each cut into INIT and first invocation(s), self time summed by package and
 // by function, and the median over the runs printed (one run's numbers are at
 // the mercy of whatever else the machine was doing when it was sampled).
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { ColdRun } from './cold-runs.ts';
 import {
   moduleLines,
@@ -50,7 +50,11 @@ export function reportProfiles({
   runs: ColdRun[];
   top: number;
 }): void {
-  const bundles = new Map([[bundleFile, moduleLines(bundleFile)]]);
+  // The entry and its chunks: every file of the bundle's directory.
+  const files = readdirSync(dirname(bundleFile))
+    .filter((file) => /\.m?js$/.test(file))
+    .map((file) => join(dirname(bundleFile), file));
+  const bundles = new Map(files.map((file) => [file, moduleLines(file)]));
   const summaries: Record<(typeof PHASES)[number], (ProfileSummary & { wallMs: number })[]> = {
     init: [],
     invoke: [],
