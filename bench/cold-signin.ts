@@ -14,16 +14,10 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { bundleFunction, DEPLOYED_AWS_CLIENTS, PROJECT_ROOT } from '../infra/bundle.ts';
-import {
-  type ColdRun,
-  runBare,
-  runOurApi,
-  runOurVerify,
-  runPeerChallenge,
-  runPeerVerify,
-} from './cold/cold-runs.ts';
+import { type ColdRun, runBare, runOurApi, runOurVerify } from './cold/cold-runs.ts';
 import { PROFILE_INTERVAL_MICROS } from './cold/function-process.ts';
 import { bundlePeerFunction, type PeerSdk } from './cold/peer-bundles.ts';
+import { runPeerChallenge, runPeerVerify } from './cold/peer-runs.ts';
 import { reportProfiles } from './cold/profile-report.ts';
 import { type SignInWorld, startSignInWorld } from './cold/sign-in-world.ts';
 

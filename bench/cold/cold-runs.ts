@@ -1,12 +1,11 @@
-// One cold start per call: a fresh process for one function, driven through a
-// real passkey sign-in step, then kept warm for a few more.
+// One cold start per call: a fresh process for one of our functions, driven
+// through a real passkey sign-in step, then kept warm for a few more
+// (peer-runs.ts does the same for the sample's).
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { CHALLENGE_TTL_MS } from '../../src/passkeys/ceremony-options.ts';
 import { apiGatewayProxy, gatewayStack } from '../../test/support/api-gateway.ts';
 import { TestBrowser } from '../../test/support/browser.ts';
 import { FunctionProcess, type FunctionProcessOptions, type Invocation } from './function-process.ts';
-import { putPeerChallenge } from './peer-table.ts';
 import { API_DOMAIN, FRONTEND, RP_ID, type SignInWorld } from './sign-in-world.ts';
 
 export interface ColdRun {
@@ -40,7 +39,7 @@ export interface RunOptions {
 }
 
 /** Runs `drive` against a fresh process, then reports its cold and warm numbers and exits it. */
-async function coldRun(
+export async function coldRun(
   env: Record<string, string>,
   { bundleFile, profile }: RunOptions,
   drive: (proc: FunctionProcess) => Promise<Call[]>,
@@ -145,7 +144,8 @@ async function ourVerifyEvent(world: SignInWorld) {
   });
 }
 
-function cognitoEvent(world: SignInWorld, request: Record<string, unknown>) {
+/** A VerifyAuthChallengeResponse event of the local pool for the bench's user. */
+export function cognitoEvent(world: SignInWorld, request: Record<string, unknown>) {
   const { config } = world.stack;
   return {
     version: '1',
@@ -159,7 +159,7 @@ function cognitoEvent(world: SignInWorld, request: Record<string, unknown>) {
   };
 }
 
-function assertAnswerCorrect(result: unknown, who: string): void {
+export function assertAnswerCorrect(result: unknown, who: string): void {
   if ((result as { response?: { answerCorrect?: boolean } }).response?.answerCorrect !== true)
     throw new Error(`${who} refused a valid assertion: ${JSON.stringify(result)}`);
 }
@@ -181,124 +181,6 @@ export function runOurVerify(world: SignInWorld, options: RunOptions): Promise<C
     async (proc) => {
       const warm: number[] = [];
       for (let i = 0; i < options.warm; i++) warm.push((await verifyOnce(proc)).handlerMs);
-      return warm;
-    },
-  );
-}
-
-/** POST /sign-in-challenge through API Gateway (REST, proxy), as the sample's client calls it. */
-function peerChallengeEvent() {
-  return {
-    resource: '/sign-in-challenge',
-    path: '/sign-in-challenge',
-    httpMethod: 'POST',
-    headers: { origin: FRONTEND, 'content-type': 'application/json' },
-    multiValueHeaders: { origin: [FRONTEND], 'content-type': ['application/json'] },
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'f1d02c4e5b',
-      resourcePath: '/sign-in-challenge',
-      httpMethod: 'POST',
-      path: '/v1/sign-in-challenge',
-      stage: 'v1',
-      requestId: randomUUID(),
-      requestTimeEpoch: Date.now(),
-      identity: { sourceIp: '198.51.100.7', userAgent: 'bench' },
-    },
-    body: null,
-    isBase64Encoded: false,
-  };
-}
-
-function challengeOf(result: unknown): string {
-  const { statusCode, body } = result as { statusCode: number; body: string };
-  if (statusCode !== 200) throw new Error(`sample challenge API: ${statusCode} ${body}`);
-  return (JSON.parse(body) as { challenge: string }).challenge;
-}
-
-/** The sample's FIDO2 challenge API: one usernameless sign-in challenge. Returns the run and the challenge. */
-export async function runPeerChallenge(
-  world: SignInWorld,
-  options: RunOptions,
-): Promise<{ run: ColdRun; challenge: string }> {
-  let challenge = '';
-  const run = await coldRun(
-    world.env.peerChallenge,
-    options,
-    async (proc) => {
-      const call = await proc.invoke(peerChallengeEvent());
-      challenge = challengeOf(call.result);
-      return [{ label: 'sign-in-challenge', ...call }];
-    },
-    async (proc) => {
-      const warm: number[] = [];
-      for (let i = 0; i < options.warm; i++) {
-        const call = await proc.invoke(peerChallengeEvent());
-        challengeOf(call.result);
-        warm.push(call.handlerMs);
-      }
-      return warm;
-    },
-  );
-  return { run, challenge };
-}
-
-/**
- * The event Cognito sends the sample's verify trigger after its client answered
- * the first custom challenge with a FIDO2 assertion (`signInMethod: FIDO2`):
- * `fido2options` as its CreateAuthChallenge attached them (a challenge of its
- * own and the user's credential ids), the assertion signed over the challenge
- * from the challenge API (the usernameless path: DeleteItem of the challenge,
- * GetItem of the credential, UpdateItem of its counter).
- */
-async function peerVerifyEvent(world: SignInWorld, challenge: string) {
-  const assertion: AuthenticationResponseJSON = await world.authenticator.authenticate(
-    { challenge, rpId: RP_ID, allowCredentials: [], userVerification: 'required' },
-    { origin: FRONTEND },
-  );
-  const fido2options = JSON.stringify({
-    challenge: randomBytes(64).toString('base64url'),
-    credentials: [{ id: assertion.id, transports: ['internal', 'hybrid'] }],
-    timeout: 120_000,
-    userVerification: 'required',
-  });
-  return cognitoEvent(world, {
-    userAttributes: { sub: world.user.id, email: world.user.email, email_verified: 'true' },
-    privateChallengeParameters: { challenge: 'PROVIDE_AUTH_PARAMETERS', fido2options },
-    challengeAnswer: JSON.stringify({
-      credentialIdB64: assertion.id,
-      authenticatorDataB64: assertion.response.authenticatorData,
-      clientDataJSON_B64: assertion.response.clientDataJSON,
-      signatureB64: assertion.response.signature,
-      userHandleB64: assertion.response.userHandle,
-    }),
-    clientMetadata: { signInMethod: 'FIDO2' },
-  });
-}
-
-/** The sample's VerifyAuthChallengeResponse trigger on a real assertion over `challenge`. */
-export function runPeerVerify(world: SignInWorld, challenge: string, options: RunOptions): Promise<ColdRun> {
-  return coldRun(
-    world.env.peerVerify,
-    options,
-    async (proc) => {
-      const call = await proc.invoke(await peerVerifyEvent(world, challenge));
-      assertAnswerCorrect(call.result, "the sample's verify trigger");
-      return [{ label: 'verify', ...call }];
-    },
-    async (proc) => {
-      const warm: number[] = [];
-      for (let i = 0; i < options.warm; i++) {
-        const next = randomBytes(64).toString('base64url');
-        await putPeerChallenge(world.peer.client, world.peer.tableName, next);
-        const call = await proc.invoke(await peerVerifyEvent(world, next));
-        assertAnswerCorrect(call.result, "the sample's verify trigger");
-        warm.push(call.handlerMs);
-      }
       return warm;
     },
   );
