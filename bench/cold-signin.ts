@@ -121,7 +121,7 @@ interface Samples {
   signInCpu: number[];
 }
 
-function functionRow(label: string, bundle: Bundle, runs: ColdRun[]): string {
+function functionRow(label: string, bundle: Bundle | null, runs: ColdRun[]): string {
   const requests = (runs[0]?.requests ?? [])
     .map(
       ({ label: request }, i) =>
@@ -130,7 +130,7 @@ function functionRow(label: string, bundle: Bundle, runs: ColdRun[]): string {
     .join(' + ');
   const warm = runs.flatMap((run) => run.warmMs);
   return (
-    `| ${label} | ${bundle.kb.toFixed(1)} | ${fmt(runs.map((r) => r.bootMs))} | ${fmt(runs.map((r) => r.initMs))} | ` +
+    `| ${label} | ${bundle ? bundle.kb.toFixed(1) : '–'} | ${fmt(runs.map((r) => r.bootMs))} | ${fmt(runs.map((r) => r.initMs))} | ` +
     `${requests} | **${fmt(runs.map((r) => r.coldMs))}** | ${fmt(runs.map((r) => r.cpuMs))} | ` +
     `${median(runs.map((r) => r.rssMb)).toFixed(0)} | ${warm.length ? median(warm).toFixed(1) : '–'} |`
   );
@@ -157,7 +157,7 @@ function printTable(sides: Side[], samples: Samples[], bare: ColdRun[]): void {
         `**${fmt(sample.signIn)}** | ${fmt(sample.signInCpu)} | | |`,
     );
   });
-  console.log(functionRow('bare node + harness (no-op handler)', { file: '', kb: 0 }, bare));
+  console.log(functionRow('bare node + harness (no-op handler)', null, bare));
 }
 
 function printVerdict(sides: Side[], samples: Samples[]): void {
