@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { CredentialRecord } from '../store/types.ts';
 
 /** Challenges live at most 5 minutes (docs/api.md). */
@@ -25,10 +24,11 @@ export function userHandleOf(userId: string): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * @simplewebauthn/server, loaded by the first registration. It is imported
- * rather than bundled into the entry because its option builders reach its
- * signature verification (and the ASN.1 parser under it) through a namespace
- * re-export the bundler cannot trim: 280 KB that no other request needs.
+ * @simplewebauthn/server, loaded by the first ceremony. It is imported rather
+ * than bundled into the entry because its option builders reach its signature
+ * verification (and the ASN.1 parser under it) through a namespace re-export
+ * the bundler cannot trim: the API's cold starts for session, CSRF, passkey
+ * management and Google requests then load none of it.
  */
 const webauthn = () => import('@simplewebauthn/server');
 
@@ -61,24 +61,18 @@ export async function buildRegistrationOptions(input: {
   });
 }
 
-/**
- * Request options (WebAuthn §5.5, as `PublicKeyCredentialRequestOptionsJSON`);
- * an empty `allow` list means usernameless (discoverable credentials). Written
- * out rather than taken from @simplewebauthn/server's
- * `generateAuthenticationOptions`, which returns the same fields but would load
- * the library's 280 KB chunk into every sign-in's cold start (see `webauthn`);
- * the assertion is still verified by the library.
- */
-export function buildAuthenticationOptions(input: {
+/** Request options; an empty `allow` list means usernameless (discoverable credentials). */
+export async function buildAuthenticationOptions(input: {
   rp: RelyingParty;
   challenge: string;
   allow: Pick<CredentialRecord, 'id' | 'transports'>[];
-}): PublicKeyCredentialRequestOptionsJSON {
-  return {
-    rpId: input.rp.id,
-    challenge: input.challenge,
-    allowCredentials: input.allow.map((c) => ({ id: c.id, type: 'public-key', transports: c.transports })),
+}) {
+  const { generateAuthenticationOptions } = await webauthn();
+  return generateAuthenticationOptions({
+    rpID: input.rp.id,
+    challenge: new Uint8Array(Buffer.from(input.challenge, 'base64url')),
     timeout: CHALLENGE_TTL_MS,
     userVerification: 'required',
-  };
+    allowCredentials: input.allow.map((c) => ({ id: c.id, transports: c.transports })),
+  });
 }
