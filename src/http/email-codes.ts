@@ -5,7 +5,7 @@ import { CodeInvalidError, RateLimitedError } from '../errors.ts';
 import { type CodeMailKind, codeMail, type MailContext, type MailMessage } from '../mail/messages.ts';
 import { randomId } from '../sessions/csrf.ts';
 import { seal, unseal } from '../sessions/seal.ts';
-import type { EmailCodePurpose, EmailCodeRecord } from '../store/types.ts';
+import type { EmailClaim, EmailCodePurpose, EmailCodeRecord } from '../store/types.ts';
 import { clearCookie, readCookie, writeCookie } from './cookies.ts';
 import type { AppEnv, Runtime } from './deps.ts';
 import type { FailureLimiter } from './rate-limit.ts';
@@ -146,6 +146,47 @@ export async function redeemEmailCode(
   });
   if (!sameHash(offered, record.codeHash)) return wrong(record);
   if (!(await rt.store.consumeEmailCode(record.id, record.codeHash))) throw new CodeInvalidError();
+  return record;
+}
+
+/** What a start issues besides the flow, purpose and address (see `CodeIssue`). */
+export type CodePlan = Pick<CodeIssue, 'userId' | 'displayName' | 'mail'>;
+
+/**
+ * The start of an anonymous code (sign-up, recovery), within the timing
+ * floor: checks the mail limit, looks up who holds `email`, binds the flow
+ * to this browser (the code cookie) and issues what `plan` makes of the claim.
+ */
+export async function startBrowserCode(
+  c: Ctx,
+  rt: Runtime,
+  limiter: FailureLimiter,
+  start: { purpose: EmailCodePurpose; email: string; plan: (claim: EmailClaim | null) => CodePlan },
+): Promise<void> {
+  const { purpose, email } = start;
+  await withTimingFloor(c, rt, async () => {
+    await limiter.assertMailAllowed(rt.clientIp(c), email);
+    const claim = await rt.store.findEmailClaim(email);
+    const flowId = await browserCodeFlow(c, rt, purpose);
+    await issueEmailCode(c, rt, { flowId, purpose, email, ...start.plan(claim) });
+  });
+}
+
+/**
+ * Redeems the code of this browser's flow for `purpose` (see
+ * `redeemEmailCode`); the right code also clears the code cookie.
+ */
+export async function redeemBrowserCode(
+  c: Ctx,
+  rt: Runtime,
+  limiter: FailureLimiter,
+  input: { purpose: EmailCodePurpose; email: string; code: string },
+): Promise<EmailCodeRecord> {
+  const record = await redeemEmailCode(c, rt, limiter, {
+    ...input,
+    flowId: await boundCodeFlow(c, rt, input.purpose),
+  });
+  clearCodeCookie(c, rt);
   return record;
 }
 

@@ -4,15 +4,7 @@ import { CodeInvalidError } from '../../errors.ts';
 import { noticeMail } from '../../mail/messages.ts';
 import { readJson } from '../body.ts';
 import type { AppEnv, Runtime } from '../deps.ts';
-import {
-  boundCodeFlow,
-  browserCodeFlow,
-  clearCodeCookie,
-  issueEmailCode,
-  mailContext,
-  redeemEmailCode,
-  withTimingFloor,
-} from '../email-codes.ts';
+import { mailContext, redeemBrowserCode, startBrowserCode } from '../email-codes.ts';
 import { signInWithGrant } from '../grant-sign-in.ts';
 import type { FailureLimiter } from '../rate-limit.ts';
 import { emailBody, emailCodeBody } from '../schemas.ts';
@@ -37,32 +29,25 @@ export function recoveryRoutes(rt: Runtime, limiter: FailureLimiter) {
 
   app.post('/start', async (c) => {
     const { email } = await readJson(c, emailBody);
-    await withTimingFloor(c, rt, async () => {
-      await limiter.assertMailAllowed(rt.clientIp(c), email);
-      const claim = await rt.store.findEmailClaim(email);
-      const flowId = await browserCodeFlow(c, rt, 'recovery');
-      // An unverified address (accounts from before verified sign-up) cannot recover until it verifies.
-      const account = claim?.verified ? claim.userId : null;
-      await issueEmailCode(c, rt, {
-        flowId,
-        purpose: 'recovery',
-        email,
-        ...(account ? { userId: account } : {}),
-        mail: account ? { code: 'recovery-code' } : null,
-      });
+    await startBrowserCode(c, rt, limiter, {
+      purpose: 'recovery',
+      email,
+      plan: (claim) => {
+        // An unverified address (accounts from before verified sign-up) cannot recover until it verifies.
+        const account = claim?.verified ? claim.userId : null;
+        return account ? { userId: account, mail: { code: 'recovery-code' } } : { mail: null };
+      },
     });
     return c.json({ status: 'code_sent' }, 202);
   });
 
   app.post('/verify', async (c) => {
     const body = await readJson(c, emailCodeBody);
-    const record = await redeemEmailCode(c, rt, limiter, {
-      flowId: await boundCodeFlow(c, rt, 'recovery'),
+    const record = await redeemBrowserCode(c, rt, limiter, {
       purpose: 'recovery',
       email: body.email,
       code: body.code,
     });
-    clearCodeCookie(c, rt);
     const userId = record.userId;
     // The address must still be this account's, verified (no change or deletion since the code was sent).
     const claim = await rt.store.findEmailClaim(record.email);

@@ -6,15 +6,7 @@ import { buildRegistrationOptions } from '../../passkeys/ceremony-options.ts';
 import { readJson } from '../body.ts';
 import { startCeremony } from '../ceremonies.ts';
 import type { AppEnv, Runtime } from '../deps.ts';
-import {
-  boundCodeFlow,
-  browserCodeFlow,
-  clearCodeCookie,
-  issueEmailCode,
-  mailContext,
-  redeemEmailCode,
-  withTimingFloor,
-} from '../email-codes.ts';
+import { mailContext, redeemBrowserCode, startBrowserCode } from '../email-codes.ts';
 import type { FailureLimiter } from '../rate-limit.ts';
 import { emailCodeBody, signupStartBody } from '../schemas.ts';
 
@@ -31,33 +23,27 @@ export function signupRoutes(rt: Runtime, limiter: FailureLimiter) {
 
   app.post('/start', async (c) => {
     const body = await readJson(c, signupStartBody);
-    await withTimingFloor(c, rt, async () => {
-      await limiter.assertMailAllowed(rt.clientIp(c), body.email);
-      const claim = await rt.store.findEmailClaim(body.email);
-      const flowId = await browserCodeFlow(c, rt, 'signup');
-      await issueEmailCode(c, rt, {
-        flowId,
-        purpose: 'signup',
-        email: body.email,
+    await startBrowserCode(c, rt, limiter, {
+      purpose: 'signup',
+      email: body.email,
+      plan: (claim) => ({
         ...(body.displayName ? { displayName: body.displayName } : {}),
         // An unverified claim (older accounts) does not block the owner of the address.
         mail: claim?.verified
           ? { message: accountExistsMail(mailContext(rt), body.email) }
           : { code: 'signup-code' },
-      });
+      }),
     });
     return c.json({ status: 'code_sent' }, 202);
   });
 
   app.post('/verify-email', async (c) => {
     const body = await readJson(c, emailCodeBody);
-    const record = await redeemEmailCode(c, rt, limiter, {
-      flowId: await boundCodeFlow(c, rt, 'signup'),
+    const record = await redeemBrowserCode(c, rt, limiter, {
       purpose: 'signup',
       email: body.email,
       code: body.code,
     });
-    clearCodeCookie(c, rt);
     // Verified by someone else since the code was sent: the address is theirs.
     if ((await rt.store.findEmailClaim(record.email))?.verified) throw new CodeInvalidError();
     const userId = randomUUID();
