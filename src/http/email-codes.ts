@@ -31,12 +31,12 @@ export function mailContext(rt: Runtime): MailContext {
 }
 
 /** The flow id of a signed-in flow: one per session and purpose, so a new start replaces the code. */
-export function sessionCodeFlow(sid: string, purpose: EmailCodePurpose): string {
+function sessionCodeFlow(sid: string, purpose: EmailCodePurpose): string {
   return `${purpose}:${sid}`;
 }
 
 /** The flow id the code cookie binds to this browser for `purpose`, or null. */
-export async function boundCodeFlow(c: Ctx, rt: Runtime, purpose: EmailCodePurpose): Promise<string | null> {
+async function boundCodeFlow(c: Ctx, rt: Runtime, purpose: EmailCodePurpose): Promise<string | null> {
   const payload = await unseal(readCookie(c, jarOf(rt).code), {
     key: rt.keys.ceremony,
     purpose: CODE_COOKIE_PURPOSE,
@@ -51,7 +51,7 @@ export async function boundCodeFlow(c: Ctx, rt: Runtime, purpose: EmailCodePurpo
  * `purpose` (a new start replaces its code), else a new one. Sets the code
  * cookie for the code's lifetime.
  */
-export async function browserCodeFlow(c: Ctx, rt: Runtime, purpose: EmailCodePurpose): Promise<string> {
+async function browserCodeFlow(c: Ctx, rt: Runtime, purpose: EmailCodePurpose): Promise<string> {
   const now = rt.clock();
   const id = (await boundCodeFlow(c, rt, purpose)) ?? randomId();
   const sealed = await seal(
@@ -82,7 +82,7 @@ export interface CodeIssue {
 }
 
 /** Stores a fresh code for the flow (replacing any earlier one) and mails what `mail` says. */
-export async function issueEmailCode(c: Ctx, rt: Runtime, issue: CodeIssue): Promise<void> {
+async function issueEmailCode(c: Ctx, rt: Runtime, issue: CodeIssue): Promise<void> {
   const code = newCode();
   const { flowId: id, purpose, email } = issue;
   const record: EmailCodeRecord = {
@@ -110,7 +110,7 @@ export async function issueEmailCode(c: Ctx, rt: Runtime, issue: CodeIssue): Pro
  * address; a missing, expired, foreign or used flow is the same
  * `400 code_invalid`.
  */
-export async function redeemEmailCode(
+async function redeemEmailCode(
   c: Ctx,
   rt: Runtime,
   limiter: FailureLimiter,
@@ -191,11 +191,59 @@ export async function redeemBrowserCode(
 }
 
 /**
+ * The start of a signed-in code (email change and verification, step-up),
+ * within the timing floor: checks the mail limit and issues a code for
+ * `userId`, bound to the session `sid`. When what to mail depends on who
+ * holds `email`, `mail` is a function of that claim (looked up only then).
+ */
+export async function startSessionCode(
+  c: Ctx,
+  rt: Runtime,
+  limiter: FailureLimiter,
+  start: {
+    sid: string;
+    userId: string;
+    purpose: EmailCodePurpose;
+    email: string;
+    mail: CodeIssue['mail'] | ((claim: EmailClaim | null) => CodeIssue['mail']);
+  },
+): Promise<void> {
+  const { sid, userId, purpose, email } = start;
+  await withTimingFloor(c, rt, async () => {
+    await limiter.assertMailAllowed(rt.clientIp(c), email);
+    const mail =
+      typeof start.mail === 'function' ? start.mail(await rt.store.findEmailClaim(email)) : start.mail;
+    await issueEmailCode(c, rt, { flowId: sessionCodeFlow(sid, purpose), purpose, email, userId, mail });
+  });
+}
+
+/**
+ * Redeems the code of the session `sid`'s flow for `purpose` (see
+ * `redeemEmailCode`). The flow id already names the session; the record's
+ * user is checked as well.
+ */
+export async function redeemSessionCode(
+  c: Ctx,
+  rt: Runtime,
+  limiter: FailureLimiter,
+  input: { sid: string; userId: string; purpose: EmailCodePurpose; code: string },
+): Promise<EmailCodeRecord> {
+  const { sid, userId, purpose, code } = input;
+  const record = await redeemEmailCode(c, rt, limiter, {
+    flowId: sessionCodeFlow(sid, purpose),
+    purpose,
+    code,
+  });
+  if (record.userId !== userId) throw new CodeInvalidError();
+  return record;
+}
+
+/**
  * Runs a start endpoint's work and answers no sooner than the configured
  * floor after the request began, mail or no mail: on Lambda too, nothing
  * runs after the answer, so the floor is what hides which path was taken.
  */
-export async function withTimingFloor<T>(c: Ctx, rt: Runtime, work: () => Promise<T>): Promise<T> {
+async function withTimingFloor<T>(c: Ctx, rt: Runtime, work: () => Promise<T>): Promise<T> {
   const started = performance.now();
   const result = await work();
   const wait = rt.config.mail.startFloorMs - (performance.now() - started);

@@ -4,13 +4,7 @@ import { describeError } from '../../logging/logger.ts';
 import { emailInUseMail } from '../../mail/messages.ts';
 import { readJson } from '../body.ts';
 import type { AppEnv, Runtime } from '../deps.ts';
-import {
-  issueEmailCode,
-  mailContext,
-  redeemEmailCode,
-  sessionCodeFlow,
-  withTimingFloor,
-} from '../email-codes.ts';
+import { mailContext, redeemSessionCode, startSessionCode } from '../email-codes.ts';
 import { notifyAccount } from '../notices.ts';
 import type { FailureLimiter } from '../rate-limit.ts';
 import { codeBody, emailBody } from '../schemas.ts';
@@ -40,19 +34,15 @@ export function emailRoutes(rt: Runtime, limiter: FailureLimiter) {
     const { user, sid } = current.session;
     if (email === user.email)
       throw new InvalidRequestError('This is already the email address of your account.');
-    await withTimingFloor(c, rt, async () => {
-      await limiter.assertMailAllowed(rt.clientIp(c), email);
-      const claim = await rt.store.findEmailClaim(email);
-      await issueEmailCode(c, rt, {
-        flowId: sessionCodeFlow(sid, 'email-change'),
-        purpose: 'email-change',
-        email,
-        userId: user.id,
-        mail:
-          claim?.verified && claim.userId !== user.id
-            ? { message: emailInUseMail(mailContext(rt), email) }
-            : { code: 'email-change-code' },
-      });
+    await startSessionCode(c, rt, limiter, {
+      sid,
+      userId: user.id,
+      purpose: 'email-change',
+      email,
+      mail: (claim) =>
+        claim?.verified && claim.userId !== user.id
+          ? { message: emailInUseMail(mailContext(rt), email) }
+          : { code: 'email-change-code' },
     });
     return c.json({ status: 'code_sent' }, 202);
   });
@@ -61,12 +51,12 @@ export function emailRoutes(rt: Runtime, limiter: FailureLimiter) {
     const current = await requireSession(c, rt);
     const { code } = await readJson(c, codeBody);
     const { user, sid } = current.session;
-    const record = await redeemEmailCode(c, rt, limiter, {
-      flowId: sessionCodeFlow(sid, 'email-change'),
+    const record = await redeemSessionCode(c, rt, limiter, {
+      sid,
+      userId: user.id,
       purpose: 'email-change',
       code,
     });
-    if (record.userId !== user.id) throw new CodeInvalidError();
     const previous = user.email ? await rt.store.findEmailClaim(user.email) : null;
     const ownPrevious = previous?.userId === user.id ? previous : null;
     // Someone verified the new address since the code was sent: it is theirs.
@@ -113,17 +103,13 @@ export function emailRoutes(rt: Runtime, limiter: FailureLimiter) {
     const { user, sid } = current.session;
     if (user.emailVerified) throw new InvalidRequestError('Your email address is already confirmed.');
     if (!user.email) throw new InvalidRequestError('Your account has no email address: add one instead.');
-    await withTimingFloor(c, rt, async () => {
-      await limiter.assertMailAllowed(rt.clientIp(c), user.email);
-      const claim = await rt.store.findEmailClaim(user.email);
-      await issueEmailCode(c, rt, {
-        flowId: sessionCodeFlow(sid, 'email-verify'),
-        purpose: 'email-verify',
-        email: user.email,
-        userId: user.id,
-        // The address was proven by another account: it is theirs, and they are not mailed about this one.
-        mail: claim?.verified && claim.userId !== user.id ? null : { code: 'email-verify-code' },
-      });
+    await startSessionCode(c, rt, limiter, {
+      sid,
+      userId: user.id,
+      purpose: 'email-verify',
+      email: user.email,
+      // The address was proven by another account: it is theirs, and they are not mailed about this one.
+      mail: (claim) => (claim?.verified && claim.userId !== user.id ? null : { code: 'email-verify-code' }),
     });
     return c.json({ status: 'code_sent' }, 202);
   });
@@ -132,12 +118,12 @@ export function emailRoutes(rt: Runtime, limiter: FailureLimiter) {
     const current = await requireSession(c, rt);
     const { code } = await readJson(c, codeBody);
     const { user, sid } = current.session;
-    const record = await redeemEmailCode(c, rt, limiter, {
-      flowId: sessionCodeFlow(sid, 'email-verify'),
+    const record = await redeemSessionCode(c, rt, limiter, {
+      sid,
+      userId: user.id,
       purpose: 'email-verify',
       code,
     });
-    if (record.userId !== user.id) throw new CodeInvalidError();
     // The claim first: when another account has verified the address since, nothing changes.
     // If Cognito then fails, the claim stays verified — the code did prove the address — and a
     // retry (a new code) brings Cognito in line.

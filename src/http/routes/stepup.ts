@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { CodeInvalidError, InvalidRequestError } from '../../errors.ts';
+import { InvalidRequestError } from '../../errors.ts';
 import { readJson } from '../body.ts';
 import type { AppEnv, Runtime } from '../deps.ts';
-import { issueEmailCode, redeemEmailCode, sessionCodeFlow, withTimingFloor } from '../email-codes.ts';
+import { redeemSessionCode, startSessionCode } from '../email-codes.ts';
 import type { FailureLimiter } from '../rate-limit.ts';
 import { codeBody } from '../schemas.ts';
 import { securityEvent } from '../security-events.ts';
@@ -30,15 +30,12 @@ export function stepUpRoutes(rt: Runtime, limiter: FailureLimiter) {
         'Confirm your email address first: codes go only to a confirmed address.',
       );
     }
-    await withTimingFloor(c, rt, async () => {
-      await limiter.assertMailAllowed(rt.clientIp(c), user.email);
-      await issueEmailCode(c, rt, {
-        flowId: sessionCodeFlow(sid, 'stepup'),
-        purpose: 'stepup',
-        email: user.email,
-        userId: user.id,
-        mail: { code: 'stepup-code' },
-      });
+    await startSessionCode(c, rt, limiter, {
+      sid,
+      userId: user.id,
+      purpose: 'stepup',
+      email: user.email,
+      mail: { code: 'stepup-code' },
     });
     return c.json({ status: 'code_sent' }, 202);
   });
@@ -47,13 +44,7 @@ export function stepUpRoutes(rt: Runtime, limiter: FailureLimiter) {
     const current = await requireSession(c, rt);
     const { code } = await readJson(c, codeBody);
     const { user, sid } = current.session;
-    const record = await redeemEmailCode(c, rt, limiter, {
-      flowId: sessionCodeFlow(sid, 'stepup'),
-      purpose: 'stepup',
-      code,
-    });
-    // The flow id already names this session; the record's user is checked as well.
-    if (record.userId !== user.id) throw new CodeInvalidError();
+    await redeemSessionCode(c, rt, limiter, { sid, userId: user.id, purpose: 'stepup', code });
     await updateCurrentUser(c, rt, current, { stepUpAt: rt.clock() });
     securityEvent(c, 'stepped_up', { userId: user.id, method: 'email' });
     return c.body(null, 204);
