@@ -1,9 +1,11 @@
-import { bool, type Item, key, n, num, optStr, s, str, ttlSeconds } from './items.ts';
+import { bool, type Item, key, n, num, optStrs, readOptStrs, s, str, ttlSeconds } from './items.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 import type { EmailClaim, EmailCodePurpose, EmailCodeRecord } from './types.ts';
 
+const EMAIL_CODE_OPTIONAL = ['userId', 'displayName'] as const;
+
 export function emailCodeToItem(record: EmailCodeRecord): Item {
-  const item: Item = {
+  return {
     ...key.emailCode(record.id),
     id: s(record.id),
     purpose: s(record.purpose),
@@ -12,26 +14,20 @@ export function emailCodeToItem(record: EmailCodeRecord): Item {
     attempts: n(record.attempts),
     expiresAt: n(record.expiresAt),
     [TTL_ATTRIBUTE]: ttlSeconds(record.expiresAt),
+    ...optStrs(record, EMAIL_CODE_OPTIONAL),
   };
-  if (record.userId !== undefined) item.userId = s(record.userId);
-  if (record.displayName !== undefined) item.displayName = s(record.displayName);
-  return item;
 }
 
 export function itemToEmailCode(item: Item): EmailCodeRecord {
-  const record: EmailCodeRecord = {
+  return {
     id: str(item, 'id'),
     purpose: str(item, 'purpose') as EmailCodePurpose,
     email: str(item, 'email'),
     codeHash: str(item, 'codeHash'),
     attempts: num(item, 'attempts'),
     expiresAt: num(item, 'expiresAt'),
+    ...readOptStrs(item, EMAIL_CODE_OPTIONAL),
   };
-  const userId = optStr(item, 'userId');
-  const displayName = optStr(item, 'displayName');
-  if (userId !== undefined) record.userId = userId;
-  if (displayName !== undefined) record.displayName = displayName;
-  return record;
 }
 
 /** An email claim item; `verified` is absent on claims written before sign-up verified emails. */

@@ -57,37 +57,50 @@ export function num(item: Item, name: string): number {
   return Number(value);
 }
 
+/** The optional string fields `names` of a record as attributes; an absent field stays absent. */
+export function optStrs<K extends string>(record: Partial<Record<K, string>>, names: readonly K[]): Item {
+  const item: Item = {};
+  for (const name of names) {
+    const value = record[name];
+    if (value !== undefined) item[name] = s(value);
+  }
+  return item;
+}
+
+/** The optional string attributes `names` of an item as record fields; an absent one stays absent. */
+export function readOptStrs<K extends string>(item: Item, names: readonly K[]): Partial<Record<K, string>> {
+  const fields: Partial<Record<K, string>> = {};
+  for (const name of names) {
+    const value = optStr(item, name);
+    if (value !== undefined) fields[name] = value;
+  }
+  return fields;
+}
+
 // --- records ------------------------------------------------------------------
 
+const CHALLENGE_OPTIONAL = ['userId', 'email', 'displayName'] as const;
+
 export function challengeToItem(record: ChallengeRecord): Item {
-  const item: Item = {
+  return {
     ...key.challenge(record.id),
     id: s(record.id),
     challenge: s(record.challenge),
     purpose: s(record.purpose),
     expiresAt: n(record.expiresAt),
     [TTL_ATTRIBUTE]: ttlSeconds(record.expiresAt),
+    ...optStrs(record, CHALLENGE_OPTIONAL),
   };
-  if (record.userId !== undefined) item.userId = s(record.userId);
-  if (record.email !== undefined) item.email = s(record.email);
-  if (record.displayName !== undefined) item.displayName = s(record.displayName);
-  return item;
 }
 
 export function itemToChallenge(item: Item): ChallengeRecord {
-  const record: ChallengeRecord = {
+  return {
     id: str(item, 'id'),
     challenge: str(item, 'challenge'),
     purpose: str(item, 'purpose') as CeremonyPurpose,
     expiresAt: num(item, 'expiresAt'),
+    ...readOptStrs(item, CHALLENGE_OPTIONAL),
   };
-  const userId = optStr(item, 'userId');
-  const email = optStr(item, 'email');
-  const displayName = optStr(item, 'displayName');
-  if (userId !== undefined) record.userId = userId;
-  if (email !== undefined) record.email = email;
-  if (displayName !== undefined) record.displayName = displayName;
-  return record;
 }
 
 export function grantToItem(record: GrantRecord): Item {
