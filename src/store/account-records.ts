@@ -1,5 +1,5 @@
 import { DeleteItemCommand, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { isConditionalCheckFailed } from './errors.ts';
+import { conditionalAttributes } from './errors.ts';
 import { type Item, key, s } from './items.ts';
 import { PARTITION_KEY, SORT_KEY } from './table.ts';
 import type { CredentialRecord, Store } from './types.ts';
@@ -18,9 +18,9 @@ export function createAccountRecordOperations(input: {
   const { client, TableName, listCredentials } = input;
 
   /** Deletes the item if its owner is userId; null if absent or owned by someone else. */
-  async function deleteOwned(Key: Item, userId: string): Promise<Item | null> {
-    try {
-      const { Attributes } = await client.send(
+  function deleteOwned(Key: Item, userId: string): Promise<Item | null> {
+    return conditionalAttributes(() =>
+      client.send(
         new DeleteItemCommand({
           TableName,
           Key,
@@ -28,12 +28,8 @@ export function createAccountRecordOperations(input: {
           ExpressionAttributeValues: { ':userId': s(userId) },
           ReturnValues: 'ALL_OLD',
         }),
-      );
-      return Attributes ?? null;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return null;
-      throw error;
-    }
+      ),
+    );
   }
 
   /** The keys of every item in the user's partition (strongly consistent). */

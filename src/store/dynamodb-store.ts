@@ -15,6 +15,7 @@ import {
   CredentialConflictError,
   CredentialExistsError,
   cancellationCodes,
+  conditionalAttributes,
   isConditionalCheckFailed,
   translateCreateAccountError,
 } from './errors.ts';
@@ -56,21 +57,17 @@ export function createDynamoDbStore({ client, tableName, clock = systemClock }: 
   const TableName = tableName;
 
   /** Deletes the item if it exists and returns what it held (single use): null if it was absent or already consumed. */
-  async function consume(Key: Item): Promise<Item | null> {
-    try {
-      const { Attributes } = await client.send(
+  function consume(Key: Item): Promise<Item | null> {
+    return conditionalAttributes(() =>
+      client.send(
         new DeleteItemCommand({
           TableName,
           Key,
           ConditionExpression: 'attribute_exists(pk)',
           ReturnValues: 'ALL_OLD',
         }),
-      );
-      return Attributes ?? null;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return null;
-      throw error;
-    }
+      ),
+    );
   }
 
   /** The item if present (strongly consistent read), else null. */
@@ -238,8 +235,8 @@ export function createDynamoDbStore({ client, tableName, clock = systemClock }: 
     },
 
     async renameCredential({ id, userId, nickname }) {
-      try {
-        const { Attributes } = await client.send(
+      const item = await conditionalAttributes(() =>
+        client.send(
           new UpdateItemCommand({
             TableName,
             Key: key.credential(id),
@@ -248,12 +245,9 @@ export function createDynamoDbStore({ client, tableName, clock = systemClock }: 
             ExpressionAttributeValues: { ':userId': s(userId), ':nickname': s(nickname) },
             ReturnValues: 'ALL_NEW',
           }),
-        );
-        return Attributes ? itemToCredential(Attributes) : null;
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return null;
-        throw error;
-      }
+        ),
+      );
+      return item ? itemToCredential(item) : null;
     },
 
     async recordFailure(rateKey, windowSeconds) {

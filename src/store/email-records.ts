@@ -14,7 +14,7 @@ import {
   itemToEmailClaim,
   itemToEmailCode,
 } from './email-code-items.ts';
-import { cancellationCodes, conditionalWrite, isConditionalCheckFailed } from './errors.ts';
+import { cancellationCodes, conditionalAttributes, conditionalWrite } from './errors.ts';
 import { bool, type Item, key, n, num, s } from './items.ts';
 import type { Store } from './types.ts';
 
@@ -115,8 +115,8 @@ export function createEmailRecordOperations(input: {
     },
 
     async recordWrongCode(id) {
-      try {
-        const { Attributes } = await client.send(
+      const item = await conditionalAttributes(() =>
+        client.send(
           new UpdateItemCommand({
             TableName,
             Key: key.emailCode(id),
@@ -125,12 +125,9 @@ export function createEmailRecordOperations(input: {
             ExpressionAttributeValues: { ':one': n(1) },
             ReturnValues: 'UPDATED_NEW',
           }),
-        );
-        return Attributes ? num(Attributes, 'attempts') : null;
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return null;
-        throw error;
-      }
+        ),
+      );
+      return item ? num(item, 'attempts') : null;
     },
 
     consumeEmailCode(id, codeHash) {

@@ -1,3 +1,5 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+
 /**
  * Errors of the store, and the translation of DynamoDB SDK errors into them.
  * Only conditional-check failures are translated; every other SDK error is
@@ -40,6 +42,22 @@ export async function conditionalWrite(write: () => Promise<unknown>): Promise<b
     return true;
   } catch (error) {
     if (isConditionalCheckFailed(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Runs a conditional write that returns the item's attributes (`ReturnValues`):
+ * them, or null when there are none or its condition failed; other errors rethrown.
+ */
+export async function conditionalAttributes(
+  write: () => Promise<{ Attributes?: Record<string, AttributeValue> }>,
+): Promise<Record<string, AttributeValue> | null> {
+  try {
+    const { Attributes } = await write();
+    return Attributes ?? null;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return null;
     throw error;
   }
 }
