@@ -1,6 +1,7 @@
-import { DeleteItemCommand, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { conditionalAttributes } from './errors.ts';
 import { type Item, key, s } from './items.ts';
+import { queryAll } from './query-all.ts';
 import { PARTITION_KEY, SORT_KEY } from './table.ts';
 import type { CredentialRecord, Store } from './types.ts';
 import { SESSION_PREFIX, userKey } from './user-items.ts';
@@ -33,25 +34,15 @@ export function createAccountRecordOperations(input: {
   }
 
   /** The keys of every item in the user's partition (strongly consistent). */
-  async function partitionKeys(userId: string): Promise<Item[]> {
-    const keys: Item[] = [];
-    let ExclusiveStartKey: Item | undefined;
-    do {
-      const page = await client.send(
-        new QueryCommand({
-          TableName,
-          ConsistentRead: true,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY },
-          ExpressionAttributeValues: { ':pk': s(userKey.partition(userId)) },
-          ProjectionExpression: '#pk, #sk',
-          ExclusiveStartKey,
-        }),
-      );
-      keys.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return keys;
+  function partitionKeys(userId: string): Promise<Item[]> {
+    return queryAll(client, {
+      TableName,
+      ConsistentRead: true,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY },
+      ExpressionAttributeValues: { ':pk': s(userKey.partition(userId)) },
+      ProjectionExpression: '#pk, #sk',
+    });
   }
 
   const isSession = (item: Item) => item[SORT_KEY]?.S?.startsWith(SESSION_PREFIX) === true;

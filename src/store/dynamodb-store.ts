@@ -3,7 +3,6 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -34,6 +33,7 @@ import {
   ttlSeconds,
   userPartition,
 } from './items.ts';
+import { queryAll } from './query-all.ts';
 import { GSI1_NAME, GSI1_PARTITION_KEY, TTL_ATTRIBUTE } from './table.ts';
 import type { CredentialRecord, Store } from './types.ts';
 import { userKey } from './user-items.ts';
@@ -77,24 +77,15 @@ export function createDynamoDbStore({ client, tableName, clock = systemClock }: 
   }
 
   async function listCredentials(userId: string): Promise<CredentialRecord[]> {
-    const credentials: CredentialRecord[] = [];
-    let ExclusiveStartKey: Item | undefined;
-    do {
-      // A GSI read is eventually consistent: a credential written a moment ago may be missing.
-      const page = await client.send(
-        new QueryCommand({
-          TableName,
-          IndexName: GSI1_NAME,
-          KeyConditionExpression: '#gsi1pk = :user',
-          ExpressionAttributeNames: { '#gsi1pk': GSI1_PARTITION_KEY },
-          ExpressionAttributeValues: { ':user': s(userPartition(userId)) },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) credentials.push(itemToCredential(item));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return credentials;
+    // A GSI read is eventually consistent: a credential written a moment ago may be missing.
+    const items = await queryAll(client, {
+      TableName,
+      IndexName: GSI1_NAME,
+      KeyConditionExpression: '#gsi1pk = :user',
+      ExpressionAttributeNames: { '#gsi1pk': GSI1_PARTITION_KEY },
+      ExpressionAttributeValues: { ':user': s(userPartition(userId)) },
+    });
+    return items.map(itemToCredential);
   }
 
   /** The fixed window containing now: its start (epoch seconds, the key) and the seconds left in it. */

@@ -2,13 +2,13 @@ import {
   DeleteItemCommand,
   type DynamoDBClient,
   PutItemCommand,
-  QueryCommand,
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { Clock } from '../errors.ts';
 import { cancellationCodes, conditionalWrite } from './errors.ts';
 import { type Item, key, n, num, s } from './items.ts';
+import { queryAll } from './query-all.ts';
 import { PARTITION_KEY, SORT_KEY } from './table.ts';
 import type { CredentialRecord, Store } from './types.ts';
 import { itemToSession, SESSION_PREFIX, sessionEnd, sessionToItem, userKey } from './user-items.ts';
@@ -157,26 +157,14 @@ export function createUserRecordOperations(input: {
     },
 
     async listSessions(userId) {
-      const sessions = [];
-      let ExclusiveStartKey: Item | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName,
-            ConsistentRead: true,
-            KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-            ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY },
-            ExpressionAttributeValues: { ':pk': s(userKey.partition(userId)), ':prefix': s(SESSION_PREFIX) },
-            ExclusiveStartKey,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          const record = live(item);
-          if (record) sessions.push(record);
-        }
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return sessions;
+      const items = await queryAll(client, {
+        TableName,
+        ConsistentRead: true,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY },
+        ExpressionAttributeValues: { ':pk': s(userKey.partition(userId)), ':prefix': s(SESSION_PREFIX) },
+      });
+      return items.flatMap((item) => live(item) ?? []);
     },
 
     renewSession(userId, id, renewal) {
