@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { type Clock, systemClock } from '../errors.ts';
 import { createAccountRecordOperations } from './account-records.ts';
-import { CLAIMABLE, emailClaimItem } from './email-code-items.ts';
+import { claimPut } from './email-code-items.ts';
 import { createEmailRecordOperations } from './email-records.ts';
 import {
   CredentialConflictError,
@@ -144,13 +144,7 @@ export function createDynamoDbStore({ client, tableName, clock = systemClock }: 
                 Put: {
                   TableName,
                   // firstCredentialId lets deleteAccount undo a sign-up without waiting for gsi1 to catch up.
-                  Item: emailClaimItem(
-                    email,
-                    { userId, verified: true, firstCredentialId: credential.id },
-                    clock(),
-                  ),
-                  ConditionExpression: CLAIMABLE,
-                  ExpressionAttributeValues: { ':userId': s(userId), ':false': { BOOL: false } },
+                  ...claimPut(email, { userId, verified: true, firstCredentialId: credential.id }, clock()),
                 },
               },
               { Put: { TableName, Item: credentialToItem(credential), ConditionExpression: NOT_EXISTS } },

@@ -31,7 +31,7 @@ export function itemToEmailCode(item: Item): EmailCodeRecord {
 }
 
 /** An email claim item; `verified` is absent on claims written before sign-up verified emails. */
-export function emailClaimItem(
+function emailClaimItem(
   email: string,
   claim: EmailClaim & { firstCredentialId?: string },
   now: number,
@@ -50,5 +50,18 @@ export function itemToEmailClaim(item: Item): EmailClaim {
 }
 
 /** The claim may be written over: absent, unverified (the verified owner wins), or already this user's. */
-export const CLAIMABLE =
+const CLAIMABLE =
   'attribute_not_exists(pk) OR attribute_not_exists(verified) OR verified = :false OR userId = :userId';
+
+/** The put of an email claim (without TableName), conditional on the address being `CLAIMABLE` by the claim's user. */
+export function claimPut(
+  email: string,
+  claim: EmailClaim & { firstCredentialId?: string },
+  now: number,
+): { Item: Item; ConditionExpression: string; ExpressionAttributeValues: Item } {
+  return {
+    Item: emailClaimItem(email, claim, now),
+    ConditionExpression: CLAIMABLE,
+    ExpressionAttributeValues: { ':userId': s(claim.userId), ':false': bool(false) },
+  };
+}

@@ -7,15 +7,9 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { Clock } from '../errors.ts';
-import {
-  CLAIMABLE,
-  emailClaimItem,
-  emailCodeToItem,
-  itemToEmailClaim,
-  itemToEmailCode,
-} from './email-code-items.ts';
+import { claimPut, emailCodeToItem, itemToEmailClaim, itemToEmailCode } from './email-code-items.ts';
 import { cancellationCodes, conditionalAttributes, conditionalWrite } from './errors.ts';
-import { bool, type Item, key, n, num, s } from './items.ts';
+import { type Item, key, n, num, s } from './items.ts';
 import type { Store } from './types.ts';
 
 type EmailRecordOperations = Pick<
@@ -48,25 +42,13 @@ export function createEmailRecordOperations(input: {
     claimEmail({ userId, email }) {
       return conditionalWrite(() =>
         client.send(
-          new PutItemCommand({
-            TableName,
-            Item: emailClaimItem(email, { userId, verified: true }, clock()),
-            ConditionExpression: CLAIMABLE,
-            ExpressionAttributeValues: { ':userId': s(userId), ':false': bool(false) },
-          }),
+          new PutItemCommand({ TableName, ...claimPut(email, { userId, verified: true }, clock()) }),
         ),
       );
     },
 
     async moveEmailClaim({ userId, from, to, verified = true }) {
-      const claim: TransactWriteItem = {
-        Put: {
-          TableName,
-          Item: emailClaimItem(to, { userId, verified }, clock()),
-          ConditionExpression: CLAIMABLE,
-          ExpressionAttributeValues: { ':userId': s(userId), ':false': bool(false) },
-        },
-      };
+      const claim: TransactWriteItem = { Put: { TableName, ...claimPut(to, { userId, verified }, clock()) } };
       const release: TransactWriteItem[] =
         from === null
           ? []
