@@ -31,6 +31,7 @@ import {
   num,
   s,
   ttlSeconds,
+  unexpired,
   userPartition,
 } from './items.ts';
 import { queryAll } from './query-all.ts';
@@ -110,10 +111,7 @@ export function createDynamoDbStore({ client, tableName, clock = systemClock }: 
     },
 
     async consumeChallenge(id) {
-      const item = await consume(key.challenge(id));
-      if (!item) return null;
-      const record = itemToChallenge(item);
-      return record.expiresAt > clock() ? record : null;
+      return unexpired(await consume(key.challenge(id)), itemToChallenge, clock());
     },
 
     async putGrant(record) {
@@ -121,10 +119,7 @@ export function createDynamoDbStore({ client, tableName, clock = systemClock }: 
     },
 
     async consumeGrant(id) {
-      const item = await consume(key.grant(id));
-      if (!item) return null;
-      const record = itemToGrant(item);
-      return record.expiresAt > clock() ? record : null;
+      return unexpired(await consume(key.grant(id)), itemToGrant, clock());
     },
 
     async findUserIdByEmail(email) {

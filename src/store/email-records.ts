@@ -9,7 +9,7 @@ import {
 import type { Clock } from '../errors.ts';
 import { claimPut, emailCodeToItem, itemToEmailClaim, itemToEmailCode } from './email-code-items.ts';
 import { cancellationCodes, conditionalAttributes, conditionalWrite } from './errors.ts';
-import { type Item, key, n, num, s } from './items.ts';
+import { type Item, key, n, num, s, unexpired } from './items.ts';
 import type { Store } from './types.ts';
 
 type EmailRecordOperations = Pick<
@@ -90,10 +90,7 @@ export function createEmailRecordOperations(input: {
     },
 
     async getEmailCode(id) {
-      const item = await get(key.emailCode(id));
-      if (!item) return null;
-      const record = itemToEmailCode(item);
-      return record.expiresAt > clock() ? record : null;
+      return unexpired(await get(key.emailCode(id)), itemToEmailCode, clock());
     },
 
     async recordWrongCode(id) {

@@ -77,6 +77,20 @@ export function readOptStrs<K extends string>(item: Item, names: readonly K[]): 
   return fields;
 }
 
+/**
+ * The record `read` from `item` unless it has expired by `now` (TTL deletion
+ * is lazy, so expiry is checked on read); null when there is no item.
+ */
+export function unexpired<T extends { expiresAt: number }>(
+  item: Item | null,
+  read: (item: Item) => T,
+  now: number,
+): T | null {
+  if (!item) return null;
+  const record = read(item);
+  return record.expiresAt > now ? record : null;
+}
+
 // --- records ------------------------------------------------------------------
 
 const CHALLENGE_OPTIONAL = ['userId', 'email', 'displayName'] as const;
