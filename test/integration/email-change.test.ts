@@ -2,22 +2,18 @@
 // a code to the new address, a notice to the old one, every other session ends.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { AdminDeleteUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import {
-  AdminDeleteUserCommand,
-  CognitoIdentityProviderClient,
-} from '@aws-sdk/client-cognito-identity-provider';
-import {
-  assertNoCodeLogged,
-  codesMailedTo,
   cognitoAttributes,
   googleAccount,
   mailsWithSubject,
-  otherCode,
   passkeyAccount,
   stepUpByEmail,
 } from '../support/account.ts';
-import { TestBrowser, type TestResponse } from '../support/browser.ts';
-import { signIn, signUp, uniqueEmail } from '../support/flows.ts';
+import { assertError, TestBrowser } from '../support/browser.ts';
+import { mailedAddresses, otherCode } from '../support/codes.ts';
+import { signIn, signUp } from '../support/flows.ts';
+import { withLocalCognito } from '../support/local-clients.ts';
 import { codeIn, lastCodeTo, lastMailTo, mailTo } from '../support/mailbox.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator.ts';
 import { manualClock, startTestStack, type TestStack } from '../support/stack.ts';
@@ -29,22 +25,13 @@ const CHANGED_NOTICE = /^Your email address was changed/;
 describe('changing the email (docs/api.md "Email, recovery and the account")', () => {
   let stack: TestStack;
   const time = manualClock();
-  const addresses = new Set<string>();
-  const email = (prefix: string) => {
-    const address = uniqueEmail(prefix);
-    addresses.add(address);
-    return address;
-  };
+  const mailed = mailedAddresses();
+  const { email } = mailed;
 
   before(async () => {
     stack = await startTestStack({ clock: time.clock });
   });
   after(() => stack.close());
-
-  function assertError(response: TestResponse, status: number, code: string): void {
-    assert.equal(response.status, status, JSON.stringify(response.body));
-    assert.equal(response.body?.error?.code, code);
-  }
 
   test('code to the new address, notice to the old one, other sessions end, the addresses swap owners', async () => {
     const oldAddress = email('before');
@@ -234,15 +221,11 @@ describe('changing the email (docs/api.md "Email, recovery and the account")', (
     assert.equal((await browser.post('/auth/email/change/start', { email: newAddress })).status, 202);
     const code = await lastCodeTo(stack, newAddress);
     // The Cognito user vanishes behind the service's back: AdminUpdateUserAttributes fails.
-    const client = new CognitoIdentityProviderClient({
-      endpoint: stack.cognito.url,
-      region: stack.config.region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    await client.send(
-      new AdminDeleteUserCommand({ UserPoolId: stack.config.cognito.userPoolId, Username: userId }),
+    await withLocalCognito(stack, (client) =>
+      client.send(
+        new AdminDeleteUserCommand({ UserPoolId: stack.config.cognito.userPoolId, Username: userId }),
+      ),
     );
-    client.destroy();
     const failed = await browser.post('/auth/email/change/verify', { code });
     assert.equal(failed.status, 500, JSON.stringify(failed.body));
     assert.deepEqual(await stack.store.findEmailClaim(oldAddress), { userId, verified: true });
@@ -282,9 +265,5 @@ describe('changing the email (docs/api.md "Email, recovery and the account")', (
     assert.equal((await browser.get('/auth/me')).body.user.email, mine);
   });
 
-  test('no code appears in any log line', async () => {
-    const codes = await codesMailedTo(stack, addresses);
-    assert.ok(codes.length >= 5);
-    assertNoCodeLogged(stack.logs, codes);
-  });
+  test('no code appears in any log line', () => mailed.assertNoCodeLogged(stack, 5));
 });

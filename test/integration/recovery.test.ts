@@ -1,25 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { key } from '../../src/store/items.ts';
-import { TestBrowser, type TestResponse } from '../support/browser.ts';
-import { signIn, signUp, uniqueEmail } from '../support/flows.ts';
+import { makeClaimLegacy, passkeyAccount } from '../support/account.ts';
+import { assertError, TestBrowser, type TestResponse } from '../support/browser.ts';
+import { assertNoCodeLogged, otherCode } from '../support/codes.ts';
+import { signIn, uniqueEmail } from '../support/flows.ts';
 import { codeIn, lastCodeTo, lastMailTo, mailTo } from '../support/mailbox.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator.ts';
 import { manualClock, startTestStack, type TestStack } from '../support/stack.ts';
 
 const MINUTE = 60 * 1000;
 const CODE_SENT = { status: 'code_sent' };
-
-/** Another 6-digit code than `code` (`n` steps away). */
-function wrongCode(code: string, n = 1): string {
-  return String((Number(code) + n) % 1_000_000).padStart(6, '0');
-}
-
-function assertError(response: TestResponse, status: number, code: string): void {
-  assert.equal(response.status, status, JSON.stringify(response.body));
-  assert.equal(response.body?.error?.code, code);
-}
 
 /** Asserts that a response set neither a session nor a refresh cookie. */
 function assertNoSession(response: TestResponse): void {
@@ -64,12 +54,13 @@ describe('account recovery by email', () => {
   }
 
   async function newUser(prefix = 'recover') {
-    const phone = browser();
-    const lost = new SoftAuthenticator();
-    const email = uniqueEmail(prefix);
-    const created = await signUp(phone, lost, email);
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    return { phone, lost, email, userId: created.body.user.id as string };
+    const account = await passkeyAccount(stack, uniqueEmail(prefix), browser());
+    return {
+      phone: account.browser,
+      lost: account.authenticator,
+      email: account.email,
+      userId: account.userId,
+    };
   }
 
   async function start(client: TestBrowser, email: string): Promise<TestResponse> {
@@ -185,19 +176,7 @@ describe('account recovery by email', () => {
     const unknown = uniqueEmail('unknown');
     const { email: unverified } = await newUser('unverified');
     // An account from before sign-up verified emails: its claim has no `verified`.
-    const dynamodb = new DynamoDBClient({
-      endpoint: stack.dynamodbEndpoint,
-      region: stack.config.region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    await dynamodb.send(
-      new UpdateItemCommand({
-        TableName: stack.config.dynamodb.tableName,
-        Key: key.email(unverified),
-        UpdateExpression: 'REMOVE verified',
-      }),
-    );
-    dynamodb.destroy();
+    await makeClaimLegacy(stack, unverified);
     assert.equal((await stack.store.findEmailClaim(unverified))?.verified, false);
 
     const before = {
@@ -236,11 +215,11 @@ describe('account recovery by email', () => {
     const code = await startAndReadCode(client, email);
     const cognitoBefore = stack.cognito.counts();
     for (let n = 1; n <= 4; n++) {
-      const response = await verify(client, email, wrongCode(code, n));
+      const response = await verify(client, email, otherCode(code, n));
       assertError(response, 400, 'code_invalid');
       assertNoSession(response);
     }
-    const fifth = await verify(client, email, wrongCode(code, 5));
+    const fifth = await verify(client, email, otherCode(code, 5));
     assertError(fifth, 429, 'rate_limited');
     assert.ok(Number(fifth.headers.get('retry-after')) > 0);
     assertNoSession(fifth);
@@ -309,8 +288,8 @@ describe('account recovery by email', () => {
     assertError(stolen, 400, 'code_invalid');
     assertNoSession(stolen);
     for (let n = 1; n <= 3; n++)
-      assertError(await verify(attacker, email, wrongCode(victimCode, n)), 400, 'code_invalid');
-    assertError(await verify(attacker, email, wrongCode(victimCode, 4)), 429, 'rate_limited');
+      assertError(await verify(attacker, email, otherCode(victimCode, n)), 400, 'code_invalid');
+    assertError(await verify(attacker, email, otherCode(victimCode, 4)), 429, 'rate_limited');
     const cookieless = browser();
     await cookieless.primeCsrf();
     assertError(await verify(cookieless, email, victimCode), 400, 'code_invalid');
@@ -388,9 +367,7 @@ describe('account recovery by email', () => {
       stack.logs.some((line) => line.includes('security: account_recovered')),
       'recovery was logged',
     );
-    for (const line of stack.logs) {
-      for (const code of codes) assert.ok(!line.includes(code), `a code in a log line: ${line}`);
-    }
+    assertNoCodeLogged(stack.logs, codes);
   });
 });
 
@@ -406,7 +383,7 @@ describe('recovery start timing', () => {
 
   test('an address with an account and one without answer in the same time (within noise)', async () => {
     const email = uniqueEmail('timing');
-    assert.equal((await signUp(new TestBrowser(stack), new SoftAuthenticator(), email)).status, 201);
+    await passkeyAccount(stack, email);
     const client = new TestBrowser(stack, { ip: '198.51.100.99' });
     await client.primeCsrf();
     const timed = async (address: string) => {

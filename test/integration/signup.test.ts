@@ -3,17 +3,17 @@
 // codes read from the local SES mailbox.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { makeClaimLegacy, passkeyAccount } from '../support/account.ts';
 import { TestBrowser } from '../support/browser.ts';
+import { assertNoCodeLogged, otherCode } from '../support/codes.ts';
 import { signUp, signUpOptions, uniqueEmail } from '../support/flows.ts';
+import { withLocalDynamoDb } from '../support/local-clients.ts';
 import { codeIn, lastCodeTo, lastMailTo, mailTo } from '../support/mailbox.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator.ts';
 import { manualClock, startTestStack, type TestStack } from '../support/stack.ts';
 
 const MINUTE = 60_000;
-
-/** A code that is not `code` (for wrong guesses). */
-const otherThan = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
 describe('verified sign-up', () => {
   let stack: TestStack;
@@ -33,7 +33,7 @@ describe('verified sign-up', () => {
 
   test('start answers 202 with the same body for a new, a taken and a Google-claimed email; only the new one gets a code', async () => {
     const taken = uniqueEmail('taken');
-    assert.equal((await signUp(new TestBrowser(stack), new SoftAuthenticator(), taken)).status, 201);
+    await passkeyAccount(stack, taken);
     const fresh = uniqueEmail('fresh');
     const answers = [];
     for (const email of [fresh, taken]) {
@@ -54,7 +54,7 @@ describe('verified sign-up', () => {
 
   test('a verified account’s email never yields options: verify-email → 400 code_invalid whatever the code', async () => {
     const email = uniqueEmail('owner');
-    assert.equal((await signUp(new TestBrowser(stack), new SoftAuthenticator(), email)).status, 201);
+    await passkeyAccount(stack, email);
     const { browser } = await start(email);
     for (const code of ['000000', '123456']) {
       const response = await browser.post('/auth/signup/verify-email', { email, code });
@@ -90,7 +90,7 @@ describe('verified sign-up', () => {
     const statuses = [];
     for (let i = 0; i < 5; i++) {
       statuses.push(
-        (await browser.post('/auth/signup/verify-email', { email, code: otherThan(code) })).status,
+        (await browser.post('/auth/signup/verify-email', { email, code: otherCode(code) })).status,
       );
     }
     assert.deepEqual(statuses, [400, 400, 400, 400, 429]);
@@ -128,7 +128,7 @@ describe('verified sign-up', () => {
     // Its own start makes its own code; its guesses count against that one only.
     await start(email, attacker);
     for (let i = 0; i < 5; i++)
-      await attacker.post('/auth/signup/verify-email', { email, code: otherThan(code) });
+      await attacker.post('/auth/signup/verify-email', { email, code: otherCode(code) });
     const stolen = await attacker.post('/auth/signup/verify-email', { email, code });
     assert.equal(stolen.status, 400, 'the code is bound to the browser that asked for it');
     const mine = await owner.post('/auth/signup/verify-email', { email, code });
@@ -162,14 +162,11 @@ describe('verified sign-up', () => {
     const email = uniqueEmail('hash');
     const { browser } = await start(email);
     const code = await lastCodeTo(stack, email);
-    const client = new DynamoDBClient({
-      endpoint: stack.dynamodbEndpoint,
-      region: stack.config.region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    const { ScanCommand } = await import('@aws-sdk/client-dynamodb');
-    const items =
-      (await client.send(new ScanCommand({ TableName: stack.config.dynamodb.tableName }))).Items ?? [];
+    const items = await withLocalDynamoDb(
+      stack,
+      async (client) =>
+        (await client.send(new ScanCommand({ TableName: stack.config.dynamodb.tableName }))).Items ?? [],
+    );
     const record = items.find((item) => item.pk?.S?.startsWith('CODE#') && item.email?.S === email);
     assert.ok(record, 'a code record exists');
     assert.equal(JSON.stringify(items).includes(`"${code}"`), false, 'the code itself is not stored');
@@ -204,24 +201,11 @@ describe('verified sign-up', () => {
   test('an unverified claim from an older version does not block the owner of the address', async () => {
     time.advance(5 * MINUTE);
     const email = uniqueEmail('squatted');
-    const squatter = await signUp(new TestBrowser(stack), new SoftAuthenticator(), email);
-    // The claim as older versions wrote it: no `verified` attribute.
-    const client = new DynamoDBClient({
-      endpoint: stack.dynamodbEndpoint,
-      region: stack.config.region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    await client.send(
-      new UpdateItemCommand({
-        TableName: stack.config.dynamodb.tableName,
-        Key: { pk: { S: `EMAIL#${email}` }, sk: { S: 'EMAIL' } },
-        UpdateExpression: 'REMOVE verified',
-      }),
-    );
-    const owner = await signUp(new TestBrowser(stack), new SoftAuthenticator(), email);
-    assert.equal(owner.status, 201, JSON.stringify(owner.body));
-    assert.notEqual(owner.body.user.id, squatter.body.user.id);
-    assert.deepEqual(await stack.store.findEmailClaim(email), { userId: owner.body.user.id, verified: true });
+    const squatter = await passkeyAccount(stack, email);
+    await makeClaimLegacy(stack, email);
+    const owner = await passkeyAccount(stack, email);
+    assert.notEqual(owner.userId, squatter.userId);
+    assert.deepEqual(await stack.store.findEmailClaim(email), { userId: owner.userId, verified: true });
   });
 
   test('no code appears in any log line', async () => {
@@ -230,7 +214,7 @@ describe('verified sign-up', () => {
     const options = await signUpOptions(browser, email);
     assert.equal(options.status, 200);
     const code = await lastCodeTo(stack, email);
-    for (const line of stack.logs) assert.equal(line.includes(code), false, `a code in a log line: ${line}`);
+    assertNoCodeLogged(stack.logs, [code]);
   });
 });
 
@@ -245,7 +229,7 @@ describe('sign-up start timing', () => {
 
   test('a taken and an unknown email answer in the same time (the floor), within noise', async () => {
     const taken = uniqueEmail('timed');
-    assert.equal((await signUp(new TestBrowser(stack), new SoftAuthenticator(), taken)).status, 201);
+    await passkeyAccount(stack, taken);
     const measure = async (email: string) => {
       const browser = new TestBrowser(stack, { ip: `198.51.100.${Math.floor(Math.random() * 200)}` });
       await browser.primeCsrf();

@@ -2,17 +2,9 @@
 // emailed code bound to the session; a Google round trip never counts.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import {
-  assertNoCodeLogged,
-  codesMailedTo,
-  googleAccount,
-  mailsWithSubject,
-  otherCode,
-  passkeyAccount,
-  stepUpByEmail,
-} from '../support/account.ts';
-import { TestBrowser, type TestResponse } from '../support/browser.ts';
-import { uniqueEmail } from '../support/flows.ts';
+import { googleAccount, mailsWithSubject, passkeyAccount, stepUpByEmail } from '../support/account.ts';
+import { assertError, TestBrowser } from '../support/browser.ts';
+import { mailedAddresses, otherCode } from '../support/codes.ts';
 import { GoogleFlowWalker } from '../support/google.ts';
 import { lastCodeTo, mailTo } from '../support/mailbox.ts';
 import { manualClock, startTestStack, type TestStack } from '../support/stack.ts';
@@ -23,22 +15,13 @@ const STEP_UP_SUBJECT = /^Your confirmation code/;
 describe('step-up by emailed code (docs/api.md "Passkey management")', () => {
   let stack: TestStack;
   const time = manualClock();
-  const addresses = new Set<string>();
-  const email = (prefix: string) => {
-    const address = uniqueEmail(prefix);
-    addresses.add(address);
-    return address;
-  };
+  const mailed = mailedAddresses();
+  const { email } = mailed;
 
   before(async () => {
     stack = await startTestStack({ clock: time.clock });
   });
   after(() => stack.close());
-
-  function assertError(response: TestResponse, status: number, code: string): void {
-    assert.equal(response.status, status, JSON.stringify(response.body));
-    assert.equal(response.body?.error?.code, code);
-  }
 
   test('a Google sign-in is no step-up; the emailed code is, for 5 minutes', async () => {
     const { browser, email: address } = await googleAccount(stack, email('google-only'));
@@ -142,9 +125,5 @@ describe('step-up by emailed code (docs/api.md "Passkey management")', () => {
     assert.equal((await mailTo(stack, address)).length, before);
   });
 
-  test('no code appears in any log line', async () => {
-    const codes = await codesMailedTo(stack, addresses);
-    assert.ok(codes.length >= 4, 'the tests above mailed codes');
-    assertNoCodeLogged(stack.logs, codes);
-  });
+  test('no code appears in any log line', () => mailed.assertNoCodeLogged(stack, 4));
 });

@@ -2,50 +2,37 @@ import assert from 'node:assert/strict';
 import {
   AdminGetUserCommand,
   AdminUpdateUserAttributesCommand,
-  CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { createLocalDynamoDbClient } from '../../src/local/dynalite.ts';
+import { PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { LocalStack } from '../../src/local/stack.ts';
 import { TestBrowser, type TestResponse } from './browser.ts';
 import { signIn, signUp } from './flows.ts';
 import { GoogleFlowWalker } from './google.ts';
-import { codeIn, lastCodeTo, mailTo, type StoredMail } from './mailbox.ts';
+import { type EmulatedStack as Stack, withLocalCognito, withLocalDynamoDb } from './local-clients.ts';
+import { lastCodeTo, mailTo, type StoredMail } from './mailbox.ts';
 import { SoftAuthenticator } from './soft-authenticator.ts';
-
-type Stack = Pick<LocalStack, 'cognito' | 'config' | 'dynamodbEndpoint'>;
-
-function cognitoClient(stack: Stack): CognitoIdentityProviderClient {
-  return new CognitoIdentityProviderClient({
-    endpoint: stack.cognito.url,
-    region: stack.config.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-}
 
 /** The Cognito user's attributes (AdminGetUser), or null when the user does not exist. */
 export async function cognitoAttributes(
   stack: Stack,
   username: string,
 ): Promise<Record<string, string> | null> {
-  const client = cognitoClient(stack);
-  try {
-    const out = await client.send(
-      new AdminGetUserCommand({ UserPoolId: stack.config.cognito.userPoolId, Username: username }),
-    );
-    return Object.fromEntries((out.UserAttributes ?? []).map((a) => [a.Name ?? '', a.Value ?? '']));
-  } catch (error) {
-    if (error instanceof Error && error.name === 'UserNotFoundException') return null;
-    throw error;
-  } finally {
-    client.destroy();
-  }
+  return withLocalCognito(stack, async (client) => {
+    try {
+      const out = await client.send(
+        new AdminGetUserCommand({ UserPoolId: stack.config.cognito.userPoolId, Username: username }),
+      );
+      return Object.fromEntries((out.UserAttributes ?? []).map((a) => [a.Name ?? '', a.Value ?? '']));
+    } catch (error) {
+      if (error instanceof Error && error.name === 'UserNotFoundException') return null;
+      throw error;
+    }
+  });
 }
 
 /** Every item of the user's partition (sessions, sign-in methods, unlinked identities). */
 export async function partitionItems(stack: Stack, userId: string) {
-  const client = createLocalDynamoDbClient(stack.dynamodbEndpoint, stack.config.region);
-  try {
+  return withLocalDynamoDb(stack, async (client) => {
     const out = await client.send(
       new QueryCommand({
         TableName: stack.config.dynamodb.tableName,
@@ -55,9 +42,7 @@ export async function partitionItems(stack: Stack, userId: string) {
       }),
     );
     return out.Items ?? [];
-  } finally {
-    client.destroy();
-  }
+  });
 }
 
 /**
@@ -66,21 +51,17 @@ export async function partitionItems(stack: Stack, userId: string) {
  * attribute). Sign in again afterwards for a session that sees it.
  */
 export async function makeLegacy(stack: Stack, userId: string, email: string): Promise<void> {
-  const client = cognitoClient(stack);
-  try {
-    await client.send(
+  await withLocalCognito(stack, (client) =>
+    client.send(
       new AdminUpdateUserAttributesCommand({
         UserPoolId: stack.config.cognito.userPoolId,
         Username: userId,
         UserAttributes: [{ Name: 'email_verified', Value: 'false' }],
       }),
-    );
-  } finally {
-    client.destroy();
-  }
-  const dynamodb = createLocalDynamoDbClient(stack.dynamodbEndpoint, stack.config.region);
-  try {
-    await dynamodb.send(
+    ),
+  );
+  await withLocalDynamoDb(stack, (client) =>
+    client.send(
       new PutItemCommand({
         TableName: stack.config.dynamodb.tableName,
         Item: {
@@ -90,15 +71,25 @@ export async function makeLegacy(stack: Stack, userId: string, email: string): P
           createdAt: { N: String(Date.now()) },
         },
       }),
-    );
-  } finally {
-    dynamodb.destroy();
-  }
+    ),
+  );
 }
 
-/** A passkey account made by the ordinary sign-up (stepped up by it). */
-export async function passkeyAccount(stack: LocalStack, email: string) {
-  const browser = new TestBrowser(stack);
+/** The email claim as versions before verified sign-up wrote it: no `verified` attribute (Cognito untouched). */
+export async function makeClaimLegacy(stack: Stack, email: string): Promise<void> {
+  await withLocalDynamoDb(stack, (client) =>
+    client.send(
+      new UpdateItemCommand({
+        TableName: stack.config.dynamodb.tableName,
+        Key: { pk: { S: `EMAIL#${email}` }, sk: { S: 'EMAIL' } },
+        UpdateExpression: 'REMOVE verified',
+      }),
+    ),
+  );
+}
+
+/** A passkey account made by the ordinary sign-up (stepped up by it), in `browser` or a new one. */
+export async function passkeyAccount(stack: LocalStack, email: string, browser = new TestBrowser(stack)) {
   const authenticator = new SoftAuthenticator();
   const created = await signUp(browser, authenticator, email);
   assert.equal(created.status, 201, JSON.stringify(created.body));
@@ -141,30 +132,4 @@ export async function mailsWithSubject(
   subject: RegExp,
 ): Promise<StoredMail[]> {
   return (await mailTo(stack, to)).filter((mail) => subject.test(mail.subject));
-}
-
-/** Every code mailed to these addresses so far (for the no-code-in-logs checks). */
-export async function codesMailedTo(stack: LocalStack, addresses: Iterable<string>): Promise<string[]> {
-  const codes: string[] = [];
-  for (const address of addresses) {
-    for (const mail of await mailTo(stack, address)) {
-      const code = codeIn(mail);
-      if (code) codes.push(code);
-    }
-  }
-  return codes;
-}
-
-/** A 6-digit code that is not `code` (a wrong guess). */
-export function otherCode(code: string): string {
-  return String((Number(code) + 1) % 1_000_000).padStart(6, '0');
-}
-
-/** No log line holds any of `codes` as a number of its own (digits inside longer numbers, such as times, do not count). */
-export function assertNoCodeLogged(logs: string[], codes: string[]): void {
-  for (const line of logs) {
-    for (const code of codes) {
-      assert.equal(new RegExp(`(?<!\\d)${code}(?!\\d)`).test(line), false, `a code is logged: ${line}`);
-    }
-  }
 }

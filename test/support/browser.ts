@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import type { LocalStack } from '../../src/local/stack.ts';
 
 export interface TestResponse {
@@ -7,6 +8,12 @@ export interface TestResponse {
   body: any;
   /** Raw Set-Cookie lines of this response. */
   setCookies: string[];
+}
+
+/** Asserts an error answer: its status and the `error.code` of its body. */
+export function assertError(response: TestResponse, status: number, code: string): void {
+  assert.equal(response.status, status, JSON.stringify(response.body));
+  assert.equal(response.body?.error?.code, code);
 }
 
 export interface RequestOptions {
