@@ -13,7 +13,7 @@ import {
   passkeyAccount,
   stepUpByEmail,
 } from '../support/account.ts';
-import { TestBrowser, type TestResponse } from '../support/browser.ts';
+import { assertError, TestBrowser, type TestResponse } from '../support/browser.ts';
 import { assertRejected, signIn, signUp, uniqueEmail } from '../support/flows.ts';
 import { GoogleFlowWalker } from '../support/google.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator.ts';
@@ -44,11 +44,6 @@ describe('deleting the account (docs/api.md "Email, recovery and the account")',
     });
   });
   after(() => stack.close());
-
-  function assertError(response: TestResponse, status: number, code: string): void {
-    assert.equal(response.status, status, JSON.stringify(response.body));
-    assert.equal(response.body?.error?.code, code);
-  }
 
   const clearsCookie = (response: TestResponse, name: string) =>
     response.setCookies.some(

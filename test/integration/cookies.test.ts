@@ -2,10 +2,10 @@
 // or foreign session value refused with 401 and the cookie cleared.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { createCognitoAdapter } from '../../src/cognito/cognito-adapter.ts';
 import { TestBrowser } from '../support/browser.ts';
 import { signUp, uniqueEmail } from '../support/flows.ts';
+import { withLocalCognito } from '../support/local-clients.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -56,12 +56,7 @@ describe('session cookies', () => {
     // the API does after sign-up: a one-time grant answered through CUSTOM_AUTH.
     const browser = await signedIn();
     const userId = (await browser.get('/auth/me')).body.user.id as string;
-    const client = new CognitoIdentityProviderClient({
-      endpoint: stack.cognito.url,
-      region: stack.config.region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    try {
+    await withLocalCognito(stack, async (client) => {
       const cognito = createCognitoAdapter({
         client,
         userPoolId: stack.config.cognito.userPoolId,
@@ -75,9 +70,7 @@ describe('session cookies', () => {
       });
       await expectRefusedSession(browser, tokens.idToken);
       await expectRefusedSession(browser, tokens.accessToken);
-    } finally {
-      client.destroy();
-    }
+    });
   });
 
   test('a session sealed with another SECRET_KEY → 401', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { TestBrowser, type TestResponse } from '../support/browser.ts';
+import { assertError, TestBrowser, type TestResponse } from '../support/browser.ts';
 import { signIn, signUp, uniqueEmail } from '../support/flows.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator.ts';
 import { manualClock, startTestStack, type TestStack } from '../support/stack.ts';
@@ -38,11 +38,6 @@ describe('passkey management (docs/api.md "Passkey management")', () => {
     const created = await signUp(browser, authenticator, email);
     assert.equal(created.status, 201, JSON.stringify(created.body));
     return { browser, authenticator, email, userId: created.body.user.id as string };
-  }
-
-  function assertError(response: TestResponse, status: number, code: string): void {
-    assert.equal(response.status, status, JSON.stringify(response.body));
-    assert.equal(response.body?.error?.code, code);
   }
 
   test('add a second passkey (excluding the first), sign in with each, rename, delete one', async () => {

@@ -3,10 +3,11 @@ import { after, before, describe, test } from 'node:test';
 import {
   AdminDeleteUserCommand,
   AdminDisableUserCommand,
-  CognitoIdentityProviderClient,
+  type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { TestBrowser, type TestResponse } from '../support/browser.ts';
 import { signIn, signUp, uniqueEmail } from '../support/flows.ts';
+import { localCognito } from '../support/local-clients.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator.ts';
 import { manualClock, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -27,11 +28,7 @@ describe('sessions end when they are ended', () => {
   const time = manualClock();
   before(async () => {
     stack = await startTestStack({ clock: time.clock });
-    admin = new CognitoIdentityProviderClient({
-      endpoint: stack.cognito.url,
-      region: stack.config.region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    admin = localCognito(stack);
   });
   after(async () => {
     admin.destroy();
