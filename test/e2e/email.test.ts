@@ -7,20 +7,28 @@
 // (step-up by passkey, the email free again).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { LocalStack } from '../../src/local/stack.ts';
 import { messageFor } from '../../web/app/messages.ts';
 import { makeLegacy } from '../support/account.ts';
 import {
-  launchChromium,
   pageWithAuthenticator,
   screenshotFits,
   signUpInPage,
   virtualAuthenticator,
 } from '../support/chromium.ts';
-import { startDemoStack } from '../support/demo-stack.ts';
+import { otherCode } from '../support/codes.ts';
 import { uniqueEmail } from '../support/flows.ts';
 import { codeIn, lastCodeTo, mailTo } from '../support/mailbox.ts';
+import {
+  closeDemoInChromium,
+  me,
+  signOut,
+  startDemoInChromium,
+  waitForError,
+  waitForPasskeys,
+  waitForStatus,
+} from '../support/pages.ts';
 import { manualClock } from '../support/stack.ts';
 
 const time = manualClock();
@@ -28,53 +36,10 @@ let stack: LocalStack;
 let browser: Browser;
 
 before(async () => {
-  stack = await startDemoStack({ clock: time.clock });
-  browser = await launchChromium();
+  ({ stack, browser } = await startDemoInChromium({ clock: time.clock }));
 });
 
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
-
-/** `GET /auth/me` from the page, as its script would. */
-async function me(page: Page) {
-  return page.evaluate(async () => {
-    const response = await fetch('/auth/me');
-    return { status: response.status, body: await response.json() };
-  });
-}
-
-/** Waits for the status line to read `text` exactly, or to start with `prefix`. */
-async function waitForStatus(
-  page: Page,
-  text: string,
-  match: 'exactly' | 'prefix' = 'exactly',
-): Promise<void> {
-  await page.waitForFunction(
-    ([t, prefix]) => {
-      const status = document.getElementById('status')?.textContent ?? '';
-      return prefix ? status.startsWith(t) : status === t;
-    },
-    [text, match === 'prefix'] as const,
-  );
-}
-
-async function waitForError(page: Page, message: string): Promise<void> {
-  await page.waitForFunction((m) => document.getElementById('error')?.textContent === m, message);
-}
-
-async function waitForPasskeys(page: Page, count: number): Promise<void> {
-  await page.waitForFunction(
-    (n) => document.getElementById('passkey-list')?.dataset.count === String(n),
-    count,
-  );
-}
-
-/** A 6-digit code that is not `code`. */
-function wrong(code: string): string {
-  return String((Number(code) + 1) % 1_000_000).padStart(6, '0');
-}
+after(() => closeDemoInChromium(stack, browser));
 
 test('sign-up: email, the code from the mailbox (a wrong one, a new one), one passkey prompt, signed in', async () => {
   const { page, cdp, authenticatorId, context } = await pageWithAuthenticator(browser);
@@ -105,7 +70,7 @@ test('sign-up: email, the code from the mailbox (a wrong one, a new one), one pa
   const first = await lastCodeTo(stack, email);
 
   // A wrong code: a clear message, nothing created.
-  await page.fill('#signup-code', wrong(first));
+  await page.fill('#signup-code', otherCode(first));
   await page.click('#signup-verify');
   await waitForError(page, messageFor('code_invalid'));
   assert.equal((await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials.length, 0);
@@ -149,8 +114,7 @@ test('recovery: the only authenticator is gone → "Lost your passkey?" → code
   await signUpInPage(page, stack, email);
   await page.waitForURL('**/expenses');
   const userId = (await me(page)).body.user.id;
-  await page.click('#signout');
-  await page.waitForURL('**/login?signedOut=1');
+  await signOut(page);
 
   // The device with the passkey is gone; this one has an empty authenticator.
   await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: lost });
@@ -218,8 +182,7 @@ test('recovery: the only authenticator is gone → "Lost your passkey?" → code
   assert.equal(await stack.store.getCredential(lostId), null);
 
   // Signed out, the new passkey signs in.
-  await page.click('#signout');
-  await page.waitForURL('**/login?signedOut=1');
+  await signOut(page);
   await page.click('#signin-usernameless');
   await page.waitForURL('**/expenses');
   const back = await me(page);
@@ -336,8 +299,7 @@ test('an account from before verified sign-up verifies its email from the banner
   await signUpInPage(page, stack, email);
   await page.waitForURL('**/expenses');
   await makeLegacy(stack, (await me(page)).body.user.id, email);
-  await page.click('#signout');
-  await page.waitForURL('**/login?signedOut=1');
+  await signOut(page);
   await page.click('#signin-usernameless');
   await page.waitForURL('**/expenses');
   await page.goto(`${stack.url}/account`);

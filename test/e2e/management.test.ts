@@ -6,19 +6,24 @@
 // passkey id → 404; screenshots of /login and /account at desktop and phone widths.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, CDPSession, Page } from 'playwright-core';
+import type { Browser, CDPSession } from 'playwright-core';
 import type { LocalStack } from '../../src/local/stack.ts';
 import { messageFor } from '../../web/app/messages.ts';
 import { TestBrowser } from '../support/browser.ts';
 import {
-  launchChromium,
   pageWithAuthenticator,
   screenshotFits,
   signUpInPage,
   virtualAuthenticator,
 } from '../support/chromium.ts';
-import { startDemoStack } from '../support/demo-stack.ts';
 import { signUp, uniqueEmail } from '../support/flows.ts';
+import {
+  closeDemoInChromium,
+  signOut,
+  startDemoInChromium,
+  waitForPasskeys,
+  waitForStatus,
+} from '../support/pages.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator.ts';
 import { manualClock } from '../support/stack.ts';
 
@@ -27,14 +32,10 @@ let stack: LocalStack;
 let browser: Browser;
 
 before(async () => {
-  stack = await startDemoStack({ clock: time.clock });
-  browser = await launchChromium();
+  ({ stack, browser } = await startDemoInChromium({ clock: time.clock }));
 });
 
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+after(() => closeDemoInChromium(stack, browser));
 
 /** Only `answering` responds to WebAuthn requests; the other authenticators wait (no user touch). */
 async function onlyAnswering(cdp: CDPSession, all: string[], answering: string): Promise<void> {
@@ -48,23 +49,6 @@ async function onlyAnswering(cdp: CDPSession, all: string[], answering: string):
 
 async function credentialsOf(cdp: CDPSession, authenticatorId: string) {
   return (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
-}
-
-async function waitForCount(page: Page, count: number): Promise<void> {
-  await page.waitForFunction(
-    (n) => document.getElementById('passkey-list')?.dataset.count === String(n),
-    count,
-  );
-}
-
-async function waitForStatus(page: Page, text: string): Promise<void> {
-  await page.waitForFunction((t) => document.getElementById('status')?.textContent === t, text);
-}
-
-async function signOut(page: Page): Promise<void> {
-  await page.click('#signout');
-  await page.waitForURL('**/login?signedOut=1');
-  await page.waitForSelector('body[data-signed-in="false"]');
 }
 
 test('manage passkeys with two authenticators, step-up, autofill, and screenshots', async () => {
@@ -115,7 +99,7 @@ test('manage passkeys with two authenticators, step-up, autofill, and screenshot
   const both = [laptop, key];
 
   await page.goto(`${stack.url}/account`);
-  await waitForCount(page, 1);
+  await waitForPasskeys(page, 1);
   // Linking Google is a POST (CSRF, step-up), started by a button, no longer a link.
   assert.equal(await page.locator('button#link-google').count(), 1);
   // Where you are signed in: this browser, without a "Sign out" of its own.
@@ -145,7 +129,7 @@ test('manage passkeys with two authenticators, step-up, autofill, and screenshot
   await onlyAnswering(cdp, both, key);
   await page.fill('#add-nickname', 'Blue security key');
   await page.click('#add-passkey');
-  await waitForCount(page, 2);
+  await waitForPasskeys(page, 2);
   await waitForStatus(page, 'Added “Blue security key”.');
   assert.equal((await credentialsOf(cdp, key)).length, 1, 'the security key holds the new passkey');
   assert.equal((await credentialsOf(cdp, laptop)).length, 1);
@@ -175,7 +159,7 @@ test('manage passkeys with two authenticators, step-up, autofill, and screenshot
 
   // Rename the security key's passkey, from the keyboard.
   await page.goto(`${stack.url}/account`);
-  await waitForCount(page, 2);
+  await waitForPasskeys(page, 2);
   await item(keyId).locator('[data-action="rename"]').focus();
   await page.keyboard.press('Enter');
   await page.keyboard.press('ControlOrMeta+a');
@@ -196,7 +180,7 @@ test('manage passkeys with two authenticators, step-up, autofill, and screenshot
   // Five minutes later deleting needs a step-up; confirming with a passkey completes the delete.
   time.advance(5 * 60 * 1000 + 1000);
   await page.reload();
-  await waitForCount(page, 2);
+  await waitForPasskeys(page, 2);
   await item(laptopId).locator('[data-action="delete"]').click();
   await item(laptopId).locator('[data-action="confirm-delete"]').click();
   await page.waitForSelector('#reauth-box:not([hidden])');
@@ -204,11 +188,11 @@ test('manage passkeys with two authenticators, step-up, autofill, and screenshot
   assert.equal(await error().isHidden(), true);
   assert.match((await page.locator('#reauth-text').textContent()) ?? '', /goes ahead by itself/);
   assert.doesNotMatch((await page.locator('#reauth-box').textContent()) ?? '', /try again/);
-  await waitForCount(page, 2);
+  await waitForPasskeys(page, 2);
   assert.ok(await stack.store.getCredential(laptopId), 'nothing deleted before the step-up');
   await onlyAnswering(cdp, both, key);
   await page.click('#reauth');
-  await waitForCount(page, 1);
+  await waitForPasskeys(page, 1);
   await waitForStatus(page, 'Deleted “Passkey”.');
   assert.equal(await item(keyId).count(), 1, 'the security key passkey remains');
   assert.equal(await stack.store.getCredential(laptopId), null);
