@@ -3,11 +3,14 @@ import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { ConfigError, loadConfig } from '../src/config/config.ts';
 import {
-  DOMAIN_PREFIX,
   EMAIL_ADDRESS,
   GOOGLE_CLIENT_ID,
   HOST_NAME,
+  isAppUrl,
+  isDomainPrefix,
+  isOnDomain,
   type LogLevel,
+  withStackPlaceholders,
 } from './construct/props.ts';
 
 /** What the stack is built from: the service's own settings plus deploy-only ones. */
@@ -51,17 +54,6 @@ export interface MailSettings {
   sandboxRecipients: string[];
 }
 
-/** Settings the service needs whose values exist only once the stack does. */
-const PRODUCED_BY_STACK: Record<string, string> = {
-  COGNITO_USER_POOL_ID: 'us-east-1_Placeholder0',
-  COGNITO_USER_POOL_ARN: 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Placeholder0',
-  COGNITO_APP_CLIENT_ID: 'placeholderclient000000000',
-  COGNITO_APP_CLIENT_SECRET: 'placeholder-client-secret',
-  SECRET_KEY: 'synth-time-placeholder-not-used-by-any-function-Qz7Wk',
-  AWS_REGION: 'us-east-1',
-  MAIL_CONFIGURATION_SET: 'placeholder-configuration-set',
-};
-
 /** Service settings copied to the API function verbatim when set. */
 const PASS_THROUGH = [
   'API_FRONTEND_URL',
@@ -88,12 +80,11 @@ const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
  */
 export function loadDeploySettings(env: Record<string, string | undefined>): DeploySettings {
   const problems: string[] = [];
-  const service = { ...env, ...PRODUCED_BY_STACK };
+  const service = withStackPlaceholders(env);
   // Endpoint overrides are for the local stack; a deployed function must reach AWS.
   delete service.COGNITO_ENDPOINT;
   delete service.DYNAMODB_ENDPOINT;
   delete service.MAIL_ENDPOINT;
-  if (!env.API_GATEWAY_INVOKE_URL) service.API_GATEWAY_INVOKE_URL = 'https://placeholder.execute-api.aws';
   let config: ReturnType<typeof loadConfig> | undefined;
   try {
     config = loadConfig(service, 'aws');
@@ -106,7 +97,7 @@ export function loadDeploySettings(env: Record<string, string | undefined>): Dep
   if (!STACK_NAME.test(stackName))
     problems.push(`STACK_NAME (invalid): expected a CloudFormation stack name`);
   const domainPrefix = env.COGNITO_DOMAIN_PREFIX?.trim() ?? '';
-  if (!DOMAIN_PREFIX.test(domainPrefix) || /aws|amazon|cognito/.test(domainPrefix)) {
+  if (!isDomainPrefix(domainPrefix)) {
     problems.push(
       `COGNITO_DOMAIN_PREFIX (${domainPrefix ? 'invalid' : 'missing'}): expected a globally unique prefix of lower-case letters, digits and hyphens, without aws/amazon/cognito`,
     );
@@ -195,11 +186,8 @@ function mailSettings(env: Record<string, string | undefined>, problems: string[
   }
   if (domain && !HOST_NAME.test(domain)) {
     problems.push(`MAIL_DOMAIN (invalid): expected a domain such as example.com, got ${domain}`);
-  } else if (domain && EMAIL_ADDRESS.test(from)) {
-    const fromDomain = from.slice(from.lastIndexOf('@') + 1);
-    if (fromDomain !== domain && !fromDomain.endsWith(`.${domain}`)) {
-      problems.push(`MAIL_FROM (invalid): ${from} is not on MAIL_DOMAIN ${domain} or one of its subdomains`);
-    }
+  } else if (domain && EMAIL_ADDRESS.test(from) && !isOnDomain(from, domain)) {
+    problems.push(`MAIL_FROM (invalid): ${from} is not on MAIL_DOMAIN ${domain} or one of its subdomains`);
   }
   const sandboxRecipients: string[] = [];
   for (const item of (env.MAIL_SANDBOX_RECIPIENTS ?? '').split(',')) {
@@ -226,12 +214,8 @@ function urlList(
     .map((item) => item.trim())
     .filter(Boolean);
   for (const item of items) {
-    let ok = false;
-    try {
-      const url = new URL(item);
-      ok = url.protocol === 'https:' || (url.protocol === 'http:' && url.hostname === 'localhost');
-    } catch {}
-    if (!ok) problems.push(`${name} (invalid): ${item} is not an https URL (http only for localhost)`);
+    if (!isAppUrl(item))
+      problems.push(`${name} (invalid): ${item} is not an https URL (http only for localhost)`);
   }
   return items;
 }

@@ -71,8 +71,30 @@ export class ExpenserAuthPropsError extends TypeError {
 export const EMAIL_ADDRESS =
   /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 export const HOST_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-export const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 export const GOOGLE_CLIENT_ID = /^[\w.-]+\.apps\.googleusercontent\.com$/;
+
+/** A hosted-UI domain prefix Cognito accepts: a DNS label without aws, amazon or cognito. */
+export function isDomainPrefix(prefix: string): boolean {
+  return DOMAIN_PREFIX.test(prefix) && !/aws|amazon|cognito/.test(prefix);
+}
+
+/** Whether `address` is on `domain` or one of its subdomains (SES lets a verified domain send from its subdomains). */
+export function isOnDomain(address: string, domain: string): boolean {
+  const addressDomain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+  const parent = domain.toLowerCase();
+  return addressDomain === parent || addressDomain.endsWith(`.${parent}`);
+}
+
+/** An https URL, or http on localhost: what the app client may redirect to. */
+export function isAppUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && url.hostname === 'localhost');
+  } catch {
+    return false;
+  }
+}
 
 /** Settings of the API function the construct sets itself: `apiEnvironment` may not name them. */
 export const CONSTRUCT_SETTINGS = [
@@ -90,7 +112,7 @@ export const CONSTRUCT_SETTINGS = [
   'METRICS_NAMESPACE',
 ] as const;
 
-/** Placeholders for what only exists once deployed, so the service's own rules can run at synthesis. */
+/** Settings the service needs whose values exist only once the stack does. */
 const PRODUCED_BY_STACK: Record<string, string> = {
   COGNITO_USER_POOL_ID: 'us-east-1_Placeholder0',
   COGNITO_USER_POOL_ARN: 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Placeholder0',
@@ -98,10 +120,24 @@ const PRODUCED_BY_STACK: Record<string, string> = {
   COGNITO_APP_CLIENT_SECRET: 'placeholder-client-secret',
   SECRET_KEY: 'synth-time-placeholder-not-used-by-any-function-Qz7Wk',
   AWS_REGION: 'us-east-1',
-  DYNAMODB_TABLE_NAME: 'placeholder-table',
   MAIL_CONFIGURATION_SET: 'placeholder-configuration-set',
-  API_GATEWAY_INVOKE_URL: 'https://placeholder.execute-api.aws',
 };
+
+/**
+ * The API function's settings with placeholders for what only exists once
+ * deployed (the user pool, its client, SECRET_KEY, the region, the mail
+ * configuration set; the API URL unless `env` has one), so the service's own
+ * rules (`loadConfig` in `aws` mode) can run at synthesis.
+ */
+export function withStackPlaceholders(
+  env: Record<string, string | undefined>,
+): Record<string, string | undefined> {
+  return {
+    ...env,
+    ...PRODUCED_BY_STACK,
+    ...(env.API_GATEWAY_INVOKE_URL ? {} : { API_GATEWAY_INVOKE_URL: 'https://placeholder.execute-api.aws' }),
+  };
+}
 
 const isToken = (value: unknown) => typeof value === 'string' && Token.isUnresolved(value);
 
@@ -114,7 +150,7 @@ const isToken = (value: unknown) => typeof value === 'string' && Token.isUnresol
 export function validateExpenserAuthProps(props: ExpenserAuthProps): void {
   const problems: string[] = [];
   const { hostedUiDomainPrefix: prefix, google, mail, throttle, wafRateLimit } = props;
-  if (!isToken(prefix) && (!DOMAIN_PREFIX.test(prefix) || /aws|amazon|cognito/.test(prefix))) {
+  if (!isToken(prefix) && !isDomainPrefix(prefix)) {
     problems.push(
       `hostedUiDomainPrefix: expected lower-case letters, digits and hyphens without aws/amazon/cognito, got ${JSON.stringify(prefix)}`,
     );
@@ -128,11 +164,9 @@ export function validateExpenserAuthProps(props: ExpenserAuthProps): void {
   if (!isToken(mail.from) && !EMAIL_ADDRESS.test(mail.from)) {
     problems.push(`mail.from: expected an email address, got ${JSON.stringify(mail.from)}`);
   } else if (mail.domain && !isToken(mail.domain) && !isToken(mail.from)) {
-    const fromDomain = mail.from.slice(mail.from.lastIndexOf('@') + 1).toLowerCase();
-    const domain = mail.domain.toLowerCase();
-    if (!HOST_NAME.test(domain))
+    if (!HOST_NAME.test(mail.domain.toLowerCase()))
       problems.push(`mail.domain: expected a domain, got ${JSON.stringify(mail.domain)}`);
-    else if (fromDomain !== domain && !fromDomain.endsWith(`.${domain}`)) {
+    else if (!isOnDomain(mail.from, mail.domain)) {
       problems.push(`mail.from: ${mail.from} is not on mail.domain ${mail.domain} or one of its subdomains`);
     }
   }
@@ -180,8 +214,13 @@ export function validateExpenserAuthProps(props: ExpenserAuthProps): void {
   const env = apiServiceSettings(props);
   if (!Object.values(env).some(isToken)) {
     try {
+      // The construct names the table itself; the API URL is the props' or a placeholder.
       loadConfig(
-        { ...env, ...PRODUCED_BY_STACK, ...(props.apiUrl ? { API_GATEWAY_INVOKE_URL: props.apiUrl } : {}) },
+        withStackPlaceholders({
+          ...env,
+          DYNAMODB_TABLE_NAME: 'placeholder-table',
+          API_GATEWAY_INVOKE_URL: props.apiUrl,
+        }),
         'aws',
       );
     } catch (error) {
@@ -203,13 +242,4 @@ export function apiServiceSettings(props: ExpenserAuthProps): Record<string, str
     LOG_LEVEL: props.logLevel ?? 'info',
     MAIL_FROM: isToken(props.mail.from) ? props.mail.from : props.mail.from.toLowerCase(),
   };
-}
-
-function isAppUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && url.hostname === 'localhost');
-  } catch {
-    return false;
-  }
 }
