@@ -8,6 +8,7 @@ import {
   GOOGLE_ATTRIBUTE_MAPPING,
   GOOGLE_CUSTOM_ATTRIBUTE_NAMES,
 } from '../../src/cognito/google-attributes.ts';
+import { USERNAMES_CASE_SENSITIVE } from '../../src/cognito/pool-settings.ts';
 import { AWS_CUSTOM_RESOURCE_PROVIDER } from '../acknowledgements.ts';
 
 /** Token lifetimes of the app client; the session cookie follows the access token. */
@@ -54,7 +55,8 @@ export class AuthUserPool extends Construct {
       // Case-insensitive usernames and emails: User@Example.com and user@example.com are one
       // user, as the service treats them. Cognito fixes this when the pool is created (DG:
       // user-pool-case-sensitivity; API: UsernameConfigurationType); CDK's default is sensitive.
-      signInCaseSensitive: false,
+      // The local emulator models the same setting (src/cognito/pool-settings.ts).
+      signInCaseSensitive: USERNAMES_CASE_SENSITIVE,
       standardAttributes: {
         email: { required: false, mutable: true },
         fullname: { required: false, mutable: true },

@@ -4,6 +4,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createAdapters } from '../adapters.ts';
+import { USERNAMES_CASE_SENSITIVE } from '../cognito/pool-settings.ts';
 import type { CognitoAdapter } from '../cognito/types.ts';
 import { type Config, loadConfig } from '../config/config.ts';
 import { type Clock, systemClock } from '../errors.ts';
@@ -126,7 +127,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       clientId: draft.cognito.clientId,
       clientSecret: draft.cognito.clientSecret,
       clientName: draft.cognito.clientName ?? 'expenser-auth-local-client',
-      // As the CDK stack sets them (infra/stack.ts TOKEN_VALIDITY).
+      // As the CDK stack sets them (infra/construct/user-pool.ts).
+      caseSensitive: USERNAMES_CASE_SENSITIVE,
       accessTokenValiditySeconds: 15 * 60,
       idTokenValiditySeconds: 15 * 60,
       clock,

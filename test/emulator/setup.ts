@@ -9,6 +9,7 @@ import {
   type AdminRespondToAuthChallengeCommandOutput,
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { USERNAMES_CASE_SENSITIVE } from '../../src/cognito/pool-settings.ts';
 import type { Clock } from '../../src/errors.ts';
 import {
   type CognitoEmulator,
@@ -29,6 +30,9 @@ export const POOL = {
   clientId: 'localclient0123456789',
   clientSecret: 'localsecret0123456789abcdefghij',
   clientName: 'expenser-web',
+  // The pool the deployed stack creates (src/cognito/pool-settings.ts); users.test.ts also
+  // checks a case-sensitive one, Cognito's default.
+  caseSensitive: USERNAMES_CASE_SENSITIVE,
 } as const;
 
 /** Base64(HMAC-SHA256(clientSecret, username + clientId)), written out independently of the adapter. */

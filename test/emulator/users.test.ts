@@ -77,7 +77,8 @@ describe('users', () => {
     assert.ok(!pool.emulator.listUsernames().includes('mallory'));
   });
 
-  test('API: AdminCreateUser — duplicate (case-insensitive username) → UsernameExistsException', async () => {
+  test('API: AdminCreateUser, UsernameConfigurationType — in a case-insensitive pool (as the stack creates it) a duplicate in another case → UsernameExistsException', async () => {
+    assert.equal(POOL.caseSensitive, false, 'the stack creates a case-insensitive pool');
     await assert.rejects(createUser(pool.client, 'ALICE'), UsernameExistsException);
   });
 
@@ -268,5 +269,26 @@ describe('users', () => {
     assert.ok((counts.triggers.PreSignUp ?? 0) >= 3);
     pool.emulator.resetCounts();
     assert.deepEqual(pool.emulator.counts(), { operations: {}, triggers: {} });
+  });
+});
+
+describe("a case-sensitive pool (API: UsernameConfigurationType, CaseSensitive true: Cognito's default)", () => {
+  let pool: TestPool;
+  before(async () => {
+    pool = await startTestPool({ caseSensitive: true });
+  });
+  after(() => pool.close());
+
+  test('API: UsernameConfigurationType — usernames differing in case are two users; AdminGetUser needs the exact capitalization', async () => {
+    await createUser(pool.client, 'Dana', 'dana.upper@example.com');
+    await createUser(pool.client, 'dana', 'dana.lower@example.com');
+    const get = (username: string) =>
+      pool.client.send(new AdminGetUserCommand({ UserPoolId: POOL.userPoolId, Username: username }));
+    assert.equal(attrs((await get('Dana')).UserAttributes).email, 'dana.upper@example.com');
+    assert.equal(attrs((await get('dana')).UserAttributes).email, 'dana.lower@example.com');
+    await rejectsWith(get('DANA'), 'UserNotFoundException', 'User does not exist.');
+    await rejectsWith(createUser(pool.client, 'Dana'), 'UsernameExistsException');
+    await pool.client.send(new AdminDeleteUserCommand({ UserPoolId: POOL.userPoolId, Username: 'Dana' }));
+    assert.equal(attrs((await get('dana')).UserAttributes).email, 'dana.lower@example.com', 'only Dana went');
   });
 });

@@ -38,6 +38,8 @@ export interface PoolSettings {
   triggerTimeoutMs: number;
   /** Null when the emulator was started without `hostedUi`: /oauth2/* and /logout answer 404. */
   hostedUi: HostedUiSettings | null;
+  /** `UsernameConfiguration.CaseSensitive` (API: UsernameConfigurationType). */
+  caseSensitive: boolean;
 }
 
 /** Everything an operation handler needs; one per emulator. */

@@ -181,11 +181,7 @@ export async function respondToCustomChallenge(
   const triggers = requireCustomAuthTriggers(ctx);
   const state = sessions(ctx).get(input.session);
   sessions(ctx).delete(input.session);
-  if (
-    !state ||
-    ctx.clock() >= state.expiresAt ||
-    state.username.toLowerCase() !== input.username.toLowerCase()
-  ) {
+  if (!state || ctx.clock() >= state.expiresAt || !ctx.pool.sameUsername(state.username, input.username)) {
     throw notAuthorized(MESSAGES.invalidSession);
   }
   const user = state.userNotFound ? undefined : ctx.pool.find(state.username);

@@ -35,6 +35,12 @@ export interface CognitoEmulatorOptions {
   triggerTimeoutMs?: number;
   /** Serve the hosted UI (/oauth2/*, /logout) on `url`, federating to `google`. */
   hostedUi?: HostedUiOptions;
+  /**
+   * `UsernameConfiguration.CaseSensitive` (API: UsernameConfigurationType): true,
+   * Cognito's default, unless the pool was created otherwise. The local stack
+   * passes the deployed pool's setting (src/cognito/pool-settings.ts).
+   */
+  caseSensitive?: boolean;
 }
 
 /** The app client's OAuth settings (Cognito: CallbackURLs, LogoutURLs, AllowedOAuthScopes) and the Google IdP. */
@@ -163,6 +169,7 @@ function settingsFrom(options: CognitoEmulatorOptions): PoolSettings {
     refreshTokenValiditySeconds = 30 * 24 * 3600,
     refreshTokenRotation = { enabled: true, retryGracePeriodSeconds: 0 },
     triggerTimeoutMs = 5000,
+    caseSensitive = true,
   } = options;
   const problems: string[] = [];
   for (const [key, value] of Object.entries({
@@ -209,12 +216,13 @@ function settingsFrom(options: CognitoEmulatorOptions): PoolSettings {
     refreshTokenRotation: { ...refreshTokenRotation },
     triggerTimeoutMs,
     hostedUi,
+    caseSensitive,
   };
 }
 
 /**
- * Starts the local Cognito emulator: one user pool with one app client (with a
- * secret, ALLOW_CUSTOM_AUTH, case-insensitive usernames), speaking Cognito's
+ * Starts the local Cognito emulator: one user pool (usernames case-sensitive or
+ * not, as configured) with one app client (with a secret, ALLOW_CUSTOM_AUTH), speaking Cognito's
  * JSON 1.1 protocol so the real SDK v3 client works against it, invoking the
  * given trigger modules in process. See docs/cognito.md for the behaviour.
  */
@@ -226,7 +234,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     settings,
     triggers: options.triggers,
     clock,
-    pool: new UserPool(clock, stored?.users ?? []),
+    pool: new UserPool(clock, stored?.users ?? [], { caseSensitive: settings.caseSensitive }),
     keys: await loadTokenKeys(stored?.keys),
     refreshTokens: new Map((stored?.refreshTokens ?? []).map((r: RefreshRecord) => [r.id, r])),
     issuer: '',

@@ -21,12 +21,13 @@ export const GOOGLE = 'Google';
 export const MAX_LINKED_IDENTITIES = 5;
 
 /**
- * `<Provider>_<sub>`. In a case-insensitive pool (this one) Cognito stores and
- * reports it lower-cased, `google_<sub>`, while the `identities` entry keeps
- * `Google` (docs/cognito.md, Hosted UI / OAuth: observed). Lookups are case-insensitive.
+ * `<Provider>_<sub>`, e.g. `Google_<sub>`. In a case-insensitive pool Cognito
+ * stores and reports it lower-cased, `google_<sub>`, while the `identities`
+ * entry keeps `Google` (docs/cognito.md, Hosted UI / OAuth: observed). Lookups
+ * compare usernames as the pool does (`UserPool.find`).
  */
-export function federatedUsername(providerName: string, sub: string): string {
-  return `${providerName.toLowerCase()}_${sub}`;
+export function federatedUsername(ctx: EmulatorContext, providerName: string, sub: string): string {
+  return `${ctx.pool.caseSensitive ? providerName : providerName.toLowerCase()}_${sub}`;
 }
 
 export function readIdentities(user: StoredUser): IdentityEntry[] {
@@ -54,12 +55,12 @@ export function findLinkedUser(
   providerName: string,
   sub: string,
 ): StoredUser | undefined {
-  const federated = federatedUsername(providerName, sub).toLowerCase();
+  const federated = federatedUsername(ctx, providerName, sub);
   return ctx.pool
     .all()
     .find(
       (user) =>
-        user.username.toLowerCase() !== federated &&
+        !ctx.pool.sameUsername(user.username, federated) &&
         readIdentities(user).some((i) => i.providerName === providerName && i.userId === sub),
     );
 }
@@ -121,7 +122,7 @@ export async function signInWithGoogle(
     return linked;
   }
 
-  const username = federatedUsername(GOOGLE, identity.sub);
+  const username = federatedUsername(ctx, GOOGLE, identity.sub);
   const existing = ctx.pool.find(username);
   if (existing) {
     assertCanSignIn(existing);

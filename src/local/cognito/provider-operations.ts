@@ -67,7 +67,7 @@ const adminLinkProviderForUser: OperationHandler = async (ctx, input) => {
   if (user.status === 'EXTERNAL_PROVIDER') {
     throw invalidParameter('DestinationUser cannot be a federated user.');
   }
-  if (ctx.pool.find(federatedUsername(GOOGLE, sub))) throw invalidParameter(MERGING);
+  if (ctx.pool.find(federatedUsername(ctx, GOOGLE, sub))) throw invalidParameter(MERGING);
   const owner = findLinkedUser(ctx, GOOGLE, sub);
   if (owner === user) return {};
   if (owner) throw invalidParameter('The SourceUser is already linked to another user.');
@@ -110,7 +110,7 @@ const adminDisableProviderForUser: OperationHandler = async (ctx, input) => {
     const rest = readIdentities(linked).filter((i) => !(i.providerName === GOOGLE && i.userId === sub));
     writeIdentities(linked, rest, ctx.clock());
   }
-  const federated = ctx.pool.find(federatedUsername(GOOGLE, sub));
+  const federated = ctx.pool.find(federatedUsername(ctx, GOOGLE, sub));
   if (federated) ctx.pool.setEnabled(federated.username, false);
   return {};
 };

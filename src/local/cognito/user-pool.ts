@@ -103,26 +103,42 @@ function parseFilter(filter: string): { attribute: string; prefix: boolean; valu
 }
 
 /**
- * The users of one pool. Usernames are case-insensitive (the pool's
- * `UsernameConfiguration.CaseSensitive: false`, recommended by DG:
- * user-pool-case-sensitivity) but kept as given; `sub` is a random UUID.
+ * The users of one pool; `sub` is a random UUID. Usernames are kept as given
+ * and compared as the pool's `UsernameConfiguration.CaseSensitive` says (API:
+ * UsernameConfigurationType,
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UsernameConfigurationType.html):
+ * case-sensitive, Cognito's default, users must give the exact capitalization
+ * and `Bob` and `bob` are two users; case-insensitive, any capitalization
+ * names the same user.
  */
 export class UserPool {
   readonly #users = new Map<string, StoredUser>();
   readonly #clock: Clock;
+  readonly caseSensitive: boolean;
 
-  constructor(clock: Clock, users: StoredUser[] = []) {
+  constructor(clock: Clock, users: StoredUser[] = [], options: { caseSensitive?: boolean } = {}) {
     this.#clock = clock;
-    for (const user of users) this.#users.set(user.username.toLowerCase(), user);
+    this.caseSensitive = options.caseSensitive ?? true;
+    for (const user of users) this.#users.set(this.#key(user.username), user);
+  }
+
+  /** The map key of a username: itself, or lower-cased in a case-insensitive pool. */
+  #key(username: string): string {
+    return this.caseSensitive ? username : username.toLowerCase();
+  }
+
+  /** Whether two usernames name the same user in this pool. */
+  sameUsername(a: string, b: string): boolean {
+    return this.#key(a) === this.#key(b);
   }
 
   all(): StoredUser[] {
     return [...this.#users.values()];
   }
 
-  /** By username (case-insensitive) or by `sub` (API: AdminGetUser accepts either). */
+  /** By username (as the pool compares them) or by `sub` (API: AdminGetUser accepts either). */
   find(usernameOrSub: string): StoredUser | undefined {
-    const byName = this.#users.get(usernameOrSub.toLowerCase());
+    const byName = this.#users.get(this.#key(usernameOrSub));
     if (byName) return byName;
     for (const user of this.#users.values()) if (user.sub === usernameOrSub) return user;
     return undefined;
@@ -141,7 +157,7 @@ export class UserPool {
         "1 validation error detected: Value at 'username' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+",
       );
     }
-    if (this.#users.has(username.toLowerCase())) {
+    if (this.#users.has(this.#key(username))) {
       throw new CognitoServiceError('UsernameExistsException', 'User account already exists');
     }
   }
@@ -159,13 +175,13 @@ export class UserPool {
       modifiedAt: now,
     };
     user.attributes = { sub: user.sub, ...attributes };
-    this.#users.set(username.toLowerCase(), user);
+    this.#users.set(this.#key(username), user);
     return user;
   }
 
   delete(usernameOrSub: string): void {
     const user = this.get(usernameOrSub);
-    this.#users.delete(user.username.toLowerCase());
+    this.#users.delete(this.#key(user.username));
   }
 
   /**
