@@ -18,6 +18,7 @@ import {
   isConditionalCheckFailed,
   translateCreateAccountError,
 } from './errors.ts';
+import { createGoogleReservationOperations } from './google-reservations.ts';
 import {
   challengeToItem,
   credentialToItem,
@@ -105,6 +106,7 @@ export function createDynamoDbStore({ client, tableName, clock = systemClock }: 
     ...createUserRecordOperations({ client, TableName, clock, get, listCredentials }),
     ...createEmailRecordOperations({ client, TableName, clock, get }),
     ...createAccountRecordOperations({ client, TableName, listCredentials }),
+    ...createGoogleReservationOperations({ client, TableName, clock, get }),
 
     async putChallenge(record) {
       await client.send(new PutItemCommand({ TableName, Item: challengeToItem(record) }));

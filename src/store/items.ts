@@ -12,6 +12,7 @@ import type { CeremonyPurpose, ChallengeRecord, CredentialRecord, GrantRecord } 
  *   grant        pk GRANT#<id>                sk GRANT  ttl
  *   email code   pk CODE#<id>                 sk CODE   ttl
  *   failures     pk RATE#<key>#<windowStart>  sk RATE   ttl
+ *   google rsv   pk GRSV#<googleSub>          sk GRSV   ttl   (the account a first Google sign-in builds)
  */
 
 export type Item = Record<string, AttributeValue>;
@@ -24,6 +25,7 @@ export const key = {
   emailCode: (id: string): Item => k(`CODE#${id}`, 'CODE'),
   failures: (rateKey: string, windowStartSeconds: number): Item =>
     k(`RATE#${rateKey}#${windowStartSeconds}`, 'RATE'),
+  googleReservation: (googleSub: string): Item => k(`GRSV#${googleSub}`, 'GRSV'),
 };
 
 export const userPartition = (userId: string): string => `USER#${userId}`;

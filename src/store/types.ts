@@ -252,6 +252,25 @@ export interface Store {
   rememberUnlinkedGoogle(userId: string, googleSub: string): Promise<void>;
   isGoogleUnlinked(userId: string, googleSub: string): Promise<boolean>;
 
+  /**
+   * Reserves `userId` as the account a Google identity's first sign-in
+   * creates, unless a live reservation of `googleSub` already names another
+   * (conditional put). Returns the id now reserved — this one or the earlier
+   * one — so a retried and a concurrent first sign-in of one identity build
+   * the same account. `replacing` names a live reservation that may be taken
+   * over anyway (its account no longer takes this identity).
+   */
+  reserveGoogleAccount(input: {
+    googleSub: string;
+    userId: string;
+    expiresAt: number;
+    replacing?: string;
+  }): Promise<string>;
+  /** The account a live reservation of `googleSub` names, or null. */
+  findGoogleAccountReservation(googleSub: string): Promise<string | null>;
+  /** Ends the reservation of `googleSub` if it still names `userId`. */
+  releaseGoogleAccountReservation(input: { googleSub: string; userId: string }): Promise<void>;
+
   /** Stores a new session record (its id must be new). */
   putSession(record: SessionRecord): Promise<void>;
   /** Strongly consistent read of one session of the user; null when it has ended. */

@@ -504,6 +504,56 @@ describe('credentials', () => {
   });
 });
 
+describe('Google account reservations', () => {
+  const reserve = (store: Store, userId: string, extra: { replacing?: string; ttl?: number } = {}) =>
+    store.reserveGoogleAccount({
+      googleSub: '1029384756',
+      userId,
+      expiresAt: now + (extra.ttl ?? 600_000),
+      ...(extra.replacing ? { replacing: extra.replacing } : {}),
+    });
+
+  test('the first reservation stands: a second gets the first id, until it is released or expires', async () => {
+    now = T0;
+    const { store, tableName } = await freshStore();
+    assert.equal(await store.findGoogleAccountReservation('1029384756'), null);
+    assert.equal(await reserve(store, 'acct-a'), 'acct-a');
+    assert.equal(await reserve(store, 'acct-b'), 'acct-a', 'a retry or a concurrent first sign-in');
+    assert.equal(await store.findGoogleAccountReservation('1029384756'), 'acct-a');
+    const raw = await client.send(
+      new GetItemCommand({ TableName: tableName, Key: { pk: { S: 'GRSV#1029384756' }, sk: { S: 'GRSV' } } }),
+    );
+    assert.equal(raw.Item?.ttl?.N, String(T0 / 1000 + 600), 'expires through the TTL too');
+
+    // Only the holder releases it.
+    await store.releaseGoogleAccountReservation({ googleSub: '1029384756', userId: 'acct-b' });
+    assert.equal(await store.findGoogleAccountReservation('1029384756'), 'acct-a');
+    await store.releaseGoogleAccountReservation({ googleSub: '1029384756', userId: 'acct-a' });
+    assert.equal(await store.findGoogleAccountReservation('1029384756'), null);
+    assert.equal(await reserve(store, 'acct-b'), 'acct-b');
+
+    now = T0 + 600_000;
+    assert.equal(await store.findGoogleAccountReservation('1029384756'), null, 'expired on read');
+    assert.equal(await reserve(store, 'acct-c'), 'acct-c', 'an expired reservation is taken over');
+  });
+
+  test('concurrent reservations: one id wins, every caller gets it', async () => {
+    now = T0;
+    const { store } = await freshStore();
+    const ids = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((id) => reserve(store, `acct-${id}`)));
+    assert.equal(new Set(ids).size, 1, ids.join());
+  });
+
+  test('replacing takes over the named live reservation only', async () => {
+    now = T0;
+    const { store } = await freshStore();
+    await reserve(store, 'acct-a');
+    assert.equal(await reserve(store, 'acct-b', { replacing: 'acct-x' }), 'acct-a');
+    assert.equal(await reserve(store, 'acct-b', { replacing: 'acct-a' }), 'acct-b');
+    assert.equal(await store.findGoogleAccountReservation('1029384756'), 'acct-b');
+  });
+});
+
 describe('failure counters', () => {
   test('count within a fixed window, reset in the next, keys independent', async () => {
     const { store, tableName } = await freshStore();
