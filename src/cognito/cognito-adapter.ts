@@ -24,6 +24,7 @@ import {
   UnlinkRejectedError,
   UserExistsError,
 } from './errors.ts';
+import { googleAttributesOf } from './google-attributes.ts';
 import { linkedGoogleSubs } from './google-identities.ts';
 import type { CognitoAdapter, CognitoTokens, CognitoUser } from './types.ts';
 
@@ -101,6 +102,10 @@ function toUser(input: {
   };
 }
 
+function attributeList(attributes: Record<string, string>): AttributeType[] {
+  return Object.entries(attributes).map(([Name, Value]) => ({ Name, Value }));
+}
+
 function toTokens(result: AuthenticationResultType | undefined): CognitoTokens {
   if (!result?.AccessToken || !result.IdToken) {
     throw new Error('Cognito returned no tokens where tokens were expected');
@@ -133,12 +138,15 @@ export function createCognitoAdapter(options: CognitoAdapterOptions): CognitoAda
   }
 
   return {
-    async createUser({ username, email, emailVerified, name }) {
-      const attributes: AttributeType[] = [
-        { Name: 'email', Value: email },
-        { Name: 'email_verified', Value: emailVerified ? 'true' : 'false' },
-      ];
+    async createUser({ username, email, emailVerified, name, google }) {
+      const attributes: AttributeType[] = email
+        ? [
+            { Name: 'email', Value: email },
+            { Name: 'email_verified', Value: emailVerified ? 'true' : 'false' },
+          ]
+        : [];
       if (name !== undefined) attributes.push({ Name: 'name', Value: name });
+      if (google) attributes.push(...attributeList(googleAttributesOf(google)));
       try {
         const out = await client.send(
           new AdminCreateUserCommand({
@@ -253,6 +261,16 @@ export function createCognitoAdapter(options: CognitoAdapterOptions): CognitoAda
             { Name: 'email', Value: email },
             { Name: 'email_verified', Value: 'true' },
           ],
+        }),
+      );
+    },
+
+    async setGoogleAttributes(username, google) {
+      await client.send(
+        new AdminUpdateUserAttributesCommand({
+          UserPoolId: userPoolId,
+          Username: username,
+          UserAttributes: attributeList(googleAttributesOf(google)),
         }),
       );
     },

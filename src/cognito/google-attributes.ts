@@ -41,3 +41,26 @@ export const GOOGLE_ATTRIBUTE_MAPPING: Readonly<Record<string, string>> = Object
 export const GOOGLE_CUSTOM_ATTRIBUTE_NAMES: readonly string[] = Object.keys(GOOGLE_ATTRIBUTE_MAPPING).map(
   (name) => name.slice('custom:'.length),
 );
+
+/** What Google said of a person at a sign-in, as the mapped custom attributes hold it. */
+export interface GoogleProfile {
+  email: string;
+  emailVerified: boolean;
+  name?: string;
+  picture?: string;
+}
+
+/**
+ * `profile` as the custom attributes Cognito's mapping writes at a Google
+ * sign-in: the service writes the same values when it creates or links a
+ * native user, so that the first session already shows them; every later
+ * Google sign-in rewrites them (DG: cognito-user-pools-specifying-attribute-mapping).
+ */
+export function googleAttributesOf(profile: GoogleProfile): Record<string, string> {
+  return {
+    ...(profile.email ? { [GOOGLE_EMAIL_ATTRIBUTE]: profile.email } : {}),
+    [GOOGLE_EMAIL_VERIFIED_ATTRIBUTE]: profile.emailVerified ? 'true' : 'false',
+    ...(profile.name ? { [GOOGLE_NAME_ATTRIBUTE]: profile.name } : {}),
+    ...(profile.picture ? { [GOOGLE_PICTURE_ATTRIBUTE]: profile.picture } : {}),
+  };
+}

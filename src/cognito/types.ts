@@ -1,3 +1,5 @@
+import type { GoogleProfile } from './google-attributes.ts';
+
 /** Tokens as Cognito returns them. */
 export interface CognitoTokens {
   accessToken: string;
@@ -24,12 +26,17 @@ export interface CognitoUser {
  * `src/cognito/errors.ts`; anything unexpected is rethrown.
  */
 export interface CognitoAdapter {
-  /** AdminCreateUser (MessageAction SUPPRESS, no temporary password). `UserExistsError` on duplicate username. */
+  /**
+   * AdminCreateUser (MessageAction SUPPRESS, no temporary password). `UserExistsError` on
+   * duplicate username. An empty `email` leaves the email out; `google` writes Google's values
+   * into their custom attributes (src/cognito/google-attributes.ts).
+   */
   createUser(input: {
     username: string;
     email: string;
     emailVerified: boolean;
     name?: string;
+    google?: GoogleProfile;
   }): Promise<CognitoUser>;
   /** AdminDeleteUser; no error if the user is already gone. */
   deleteUser(username: string): Promise<void>;
@@ -52,6 +59,12 @@ export interface CognitoAdapter {
    * Only the service writes these (no app client may).
    */
   setVerifiedEmail(username: string, email: string): Promise<void>;
+  /**
+   * AdminUpdateUserAttributes: writes Google's values into their custom
+   * attributes, as the next Google sign-in would (a user the service has
+   * just linked shows them at once).
+   */
+  setGoogleAttributes(username: string, google: GoogleProfile): Promise<void>;
   /**
    * ListUsers with `email = "<email>"` (exact; docs/cognito.md: treat as
    * case-insensitive, eventually consistent). Every page, at most 60 users.

@@ -61,6 +61,41 @@ describe('createCognitoAdapter against the emulator', () => {
     );
   });
 
+  test("API: AdminCreateUser / AdminUpdateUserAttributes — Google's values go into their custom attributes; no email leaves email out", async () => {
+    const google = {
+      email: 'nia@gmail.example',
+      emailVerified: true,
+      name: 'Nia G',
+      picture: 'https://pictures.example/nia',
+    };
+    const created = await cognito.createUser({
+      username: 'nia',
+      email: 'nia@example.com',
+      emailVerified: true,
+      google,
+    });
+    assert.deepEqual(
+      [
+        created.attributes['custom:google_email'],
+        created.attributes['custom:google_verified'],
+        created.attributes['custom:google_name'],
+        created.attributes['custom:google_picture'],
+        created.attributes.name,
+      ],
+      ['nia@gmail.example', 'true', 'Nia G', 'https://pictures.example/nia', undefined],
+      "Google's name is not the account's own",
+    );
+    await cognito.setGoogleAttributes('nia', { email: 'nia.new@gmail.example', emailVerified: false });
+    const updated = await cognito.getUser('nia');
+    assert.equal(updated?.attributes['custom:google_email'], 'nia.new@gmail.example');
+    assert.equal(updated?.attributes['custom:google_verified'], 'false');
+    assert.equal(updated?.attributes.email, 'nia@example.com', 'the standard email is untouched');
+
+    const bare = await cognito.createUser({ username: 'noemail', email: '', emailVerified: false });
+    assert.equal(bare.attributes.email, undefined);
+    assert.equal(bare.attributes.email_verified, undefined);
+  });
+
   test('API: AdminGetUser / AdminDeleteUser — getUser is null and deleteUser is quiet for a missing user', async () => {
     assert.equal(await cognito.getUser('nobody'), null);
     await cognito.deleteUser('nobody');
