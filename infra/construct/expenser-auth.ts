@@ -72,25 +72,17 @@ export class ExpenserAuth extends Construct {
       removalPolicy: retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
 
-    // Triggers: define and create need nothing; verify reads and consumes table items;
-    // PreSignUp looks users up and links Google identities (granted below, once the pool exists).
+    // Triggers: PreSignUp, define and create need nothing; verify reads and consumes table items.
     const fn = (
       id: string,
       name: keyof ExpenserAuthFunctions,
       rest: Omit<ServiceFunctionProps, 'name' | 'code' | 'logRetention'>,
     ) => new ServiceFunction(this, id, { name, code, logRetention, ...rest });
     const preSignUp = fn('PreSignUp', 'preSignUp', {
-      description: 'Cognito PreSignUp: refuses self-service sign-up, decides Google account linking',
+      description: 'Cognito PreSignUp: refuses self-service sign-up',
       memorySize: 256,
-      environment: { DYNAMODB_TABLE_NAME: table.tableName, LOG_LEVEL: logLevel, ...metrics },
+      environment: { LOG_LEVEL: logLevel, ...metrics },
     });
-    preSignUp.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'ConsumePendingLinksAndClaimGoogleEmails',
-        actions: ['dynamodb:DeleteItem', 'dynamodb:PutItem'],
-        resources: [table.tableArn],
-      }),
-    );
     const defineAuthChallenge = fn('DefineAuthChallenge', 'defineAuthChallenge', {
       description: 'Cognito DefineAuthChallenge: one passkey challenge',
       memorySize: 256,
@@ -155,19 +147,6 @@ export class ExpenserAuth extends Construct {
     this.userPoolClient = pool.client;
     this.hostedUiDomain = pool.domain;
     this.clientSecret = pool.clientSecret;
-
-    // A policy of its own, not the role's default policy: the function depends on its
-    // default policy, and the pool depends on the function (its trigger) — a cycle otherwise.
-    new iam.Policy(this, 'PreSignUpPoolAccess', {
-      roles: [preSignUp.role],
-      statements: [
-        new iam.PolicyStatement({
-          sid: 'FindAndLinkUsersOfThisPool',
-          actions: ['cognito-idp:ListUsers', 'cognito-idp:AdminLinkProviderForUser'],
-          resources: [this.userPool.userPoolArn],
-        }),
-      ],
-    });
 
     // Only the API function sends mail; the triggers get neither its settings nor the grant.
     this.mail = new Mail(this, 'Mail', {

@@ -5,6 +5,7 @@ import {
   GOOGLE_EMAIL_VERIFIED_ATTRIBUTE,
   GOOGLE_NAME_ATTRIBUTE,
   GOOGLE_PICTURE_ATTRIBUTE,
+  type GoogleProfile,
 } from './google-attributes.ts';
 
 /** The ID-token claims expenser-auth reads. */
@@ -12,12 +13,11 @@ export interface IdTokenClaims {
   sub: string;
   username: string;
   /**
-   * The standard `email` and `email_verified`. A Google-only account (the
-   * federated user of its Google identity) has no standard email — Google is
-   * mapped to custom attributes — so for it these are Google's email and
-   * verified flag; that account can only be signed in through Google (API:
-   * InitiateAuth refuses EXTERNAL_PROVIDER users), so only Cognito's mapping
-   * writes them. '' and false when there is neither.
+   * The standard `email` and `email_verified`. The federated user of a Google
+   * identity (`Google_<sub>`, which exists only until the Google callback
+   * replaces it with a native user) has no standard email — Google is mapped
+   * to custom attributes — so for it these are Google's email and verified
+   * flag, written only by Cognito's mapping. '' and false when there is neither.
    */
   email: string;
   emailVerified: boolean;
@@ -32,6 +32,13 @@ export interface IdTokenClaims {
    * it with their own access token — never a basis for access decisions.
    */
   googleEmail?: string;
+  /**
+   * Everything Google's mapping wrote (`custom:google_*`), present only while
+   * the user lists a Google identity. Verified by Google at this sign-in only
+   * in a token the hosted UI issued for the identity's own federated user:
+   * on any other user a user could have written these attributes.
+   */
+  google?: GoogleProfile;
   authTime: number;
   exp: number;
   identities: { providerName: string; userId: string }[];
@@ -81,8 +88,17 @@ export function createIdTokenVerifier(options: {
       userId: String(i.userId ?? ''),
     }));
     const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
-    const googleEmail = identities.some((i) => i.providerName === 'Google')
-      ? text(p[GOOGLE_EMAIL_ATTRIBUTE])
+    const linksGoogle = identities.some((i) => i.providerName === 'Google');
+    const googleEmail = linksGoogle ? text(p[GOOGLE_EMAIL_ATTRIBUTE]) : undefined;
+    const googleName = text(p[GOOGLE_NAME_ATTRIBUTE]);
+    const googlePicture = text(p[GOOGLE_PICTURE_ATTRIBUTE]);
+    const google: GoogleProfile | undefined = linksGoogle
+      ? {
+          email: (googleEmail ?? '').trim().toLowerCase(),
+          emailVerified: p[GOOGLE_EMAIL_VERIFIED_ATTRIBUTE] === 'true',
+          ...(googleName ? { name: googleName } : {}),
+          ...(googlePicture ? { picture: googlePicture } : {}),
+        }
       : undefined;
     // The user is its Google identity's own federated user: the entry is its primary identity.
     const googleOnly = list.some(
@@ -100,12 +116,13 @@ export function createIdTokenVerifier(options: {
       username: String(p['cognito:username'] ?? p.sub),
       email,
       emailVerified,
-      name: text(p.name) ?? text(p[GOOGLE_NAME_ATTRIBUTE]),
-      picture: text(p.picture) ?? text(p[GOOGLE_PICTURE_ATTRIBUTE]),
+      name: text(p.name) ?? googleName,
+      picture: text(p.picture) ?? googlePicture,
       authTime: Number(p.auth_time ?? p.iat),
       exp: Number(p.exp),
       identities,
       ...(googleEmail !== undefined ? { googleEmail } : {}),
+      ...(google ? { google } : {}),
       ...(typeof p.nonce === 'string' ? { nonce: p.nonce } : {}),
     };
   };

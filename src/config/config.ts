@@ -315,38 +315,6 @@ export function loadVerifyTriggerConfig(env: Record<string, string | undefined>)
   };
 }
 
-/** What the PreSignUp trigger needs to decide Google linking: the table and where Cognito is, nothing secret. */
-export interface PreSignUpTriggerConfig {
-  region: string | undefined;
-  dynamodb: { tableName: string; endpoint: string | undefined };
-  /** Cognito endpoint override (the local emulator); undefined in AWS. */
-  cognitoEndpoint: string | undefined;
-  logLevel: Config['logLevel'];
-}
-
-const preSignUpTriggerSchema = z.pick(schema, {
-  AWS_REGION: true,
-  DYNAMODB_TABLE_NAME: true,
-  DYNAMODB_ENDPOINT: true,
-  COGNITO_ENDPOINT: true,
-  LOG_LEVEL: true,
-});
-
-/**
- * The subset of `loadConfig` the PreSignUp trigger reads, with the same rules.
- * The user pool comes from the trigger event (an environment variable naming
- * it would make the pool and its trigger depend on each other).
- */
-export function loadPreSignUpTriggerConfig(env: Record<string, string | undefined>): PreSignUpTriggerConfig {
-  const e = parseOrThrow(preSignUpTriggerSchema, env);
-  return {
-    region: e.AWS_REGION,
-    dynamodb: { tableName: e.DYNAMODB_TABLE_NAME, endpoint: e.DYNAMODB_ENDPOINT },
-    cognitoEndpoint: e.COGNITO_ENDPOINT,
-    logLevel: e.LOG_LEVEL,
-  };
-}
-
 function parseOrThrow<T extends z.ZodMiniType>(
   shape: T,
   env: Record<string, string | undefined>,

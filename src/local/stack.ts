@@ -15,7 +15,7 @@ import { createDynamoDbStore } from '../store/dynamodb-store.ts';
 import type { Store } from '../store/types.ts';
 import { createAuthChallenge } from '../triggers/create-auth-challenge.ts';
 import { defineAuthChallenge } from '../triggers/define-auth-challenge.ts';
-import { createPreSignUpHandler, preSignUpDepsFrom } from '../triggers/pre-sign-up.ts';
+import { preSignUp } from '../triggers/pre-sign-up.ts';
 import type { UserPoolTriggers } from '../triggers/types.ts';
 import { createVerifyAuthChallengeHandler } from '../triggers/verify-auth-challenge.ts';
 import { attachCallCounter, type CallCounter } from './call-counter.ts';
@@ -40,6 +40,8 @@ export interface LocalStackOptions {
   mount?: (app: Hono<AppEnv>, stack: { config: Config; clock: Clock }) => void | Promise<void>;
   /** Test hook: wraps the store the HTTP app uses (fault injection). */
   wrapStore?: (store: Store) => Store;
+  /** Test hook: wraps the Cognito adapter the HTTP app uses (fault injection). */
+  wrapCognito?: (cognito: CognitoAdapter) => CognitoAdapter;
   /** Test hook: replaces trigger handlers (e.g. with the bundled Lambda entry points). */
   triggers?: Partial<UserPoolTriggers>;
 }
@@ -97,23 +99,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const store = createDynamoDbStore({ client: dynamoClient, tableName: draft.dynamodb.tableName, clock });
     const mail = await startLocalMail(Number(options.env?.MAIL_PORT ?? 0));
     closers.push(mail.close);
-    // The PreSignUp trigger looks users up and links Google identities through the Cognito
-    // adapter, which can only point at the emulator once the emulator is listening.
-    let triggerCognito: CognitoAdapter | null = null;
-    const cognitoForTrigger = () => {
-      if (!triggerCognito) throw new Error('the Cognito adapter for triggers is not ready');
-      return triggerCognito;
-    };
-    const preSignUpHandler = createPreSignUpHandler(
-      preSignUpDepsFrom({
-        cognito: {
-          findUsersByEmail: (email) => cognitoForTrigger().findUsersByEmail(email),
-          linkGoogle: (username, googleSub) => cognitoForTrigger().linkGoogle(username, googleSub),
-        },
-        store,
-      }),
-    );
-
     // Google sign-in: the hosted UI federates to the local stand-in, or to the real
     // Google when GOOGLE_CLIENT_ID/GOOGLE_CLIENT_SECRET are set (see local-google.ts).
     const google = await startLocalGoogle(env);
@@ -134,7 +119,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       clock,
       ...(options.dataDir ? { dataFile: join(options.dataDir, 'cognito.json') } : {}),
       triggers: {
-        preSignUp: preSignUpHandler,
+        preSignUp,
         defineAuthChallenge,
         createAuthChallenge,
         verifyAuthChallengeResponse: createVerifyAuthChallengeHandler({
@@ -171,12 +156,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       credentials: LOCAL_CREDENTIALS,
     });
     const adapters = createAdapters({ config, dynamodb: dynamoClient, cognito: cognitoClient, ses, clock });
-    triggerCognito = adapters.cognito;
     const app = createApp({
       config,
       ...adapters,
       // The same store the triggers use, optionally wrapped for fault injection.
       store: options.wrapStore ? options.wrapStore(store) : store,
+      cognito: options.wrapCognito ? options.wrapCognito(adapters.cognito) : adapters.cognito,
       clock,
       logger,
       clientIp: (c) =>

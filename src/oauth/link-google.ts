@@ -1,58 +1,39 @@
-import { LinkRejectedError } from '../cognito/errors.ts';
-import { googleIdentityOf } from '../cognito/google-identities.ts';
 import type { IdTokenClaims } from '../cognito/id-token.ts';
-import type { CognitoAdapter } from '../cognito/types.ts';
-import type { Store } from '../store/types.ts';
 import { GoogleSignInError } from './errors.ts';
-import { decideExplicitLink, googleSubOf } from './linking.ts';
+import {
+  type GoogleIdentityDeps,
+  type LinkOutcome,
+  linkGoogleIdentity,
+  removeFederatedUser,
+} from './google-identity.ts';
+import { federatedGoogleSub } from './linking.ts';
 
-export interface GoogleLinkDeps {
-  store: Store;
-  cognito: CognitoAdapter;
-}
+export type GoogleLinkDeps = GoogleIdentityDeps;
 
 /**
  * Completes `POST /auth/google/link` once the callback holds verified tokens of
- * the Google round trip: attaches that Google identity to `userId`. The user's
- * sign-in methods record says "Google linked" before Cognito is asked, and is
- * put back if Cognito refuses, so the record never claims less than Cognito
- * has. Returns Google's `sub`.
+ * the Google round trip: attaches that Google identity to `userId`, with the
+ * same building blocks as a first sign-in. Tokens of `userId` itself: the
+ * identity is linked already. Tokens of the identity's own federated user
+ * (this round trip was its first sign-in): that user is deleted and the
+ * identity linked to `userId`. Tokens of any other user: the identity belongs
+ * to another account, which is never merged (`google_account_in_use`).
+ * Returns Google's `sub` and whether this call made the link.
  */
 export async function linkGoogleToUser(
   deps: GoogleLinkDeps,
-  input: { userId: string; claims: IdTokenClaims; transactionCreatedAt: number },
-): Promise<{ googleSub: string }> {
-  const { store, cognito } = deps;
+  input: { userId: string; claims: IdTokenClaims },
+): Promise<{ googleSub: string; outcome: LinkOutcome }> {
   const { userId, claims } = input;
-  const googleSub = googleIdentityOf(claims) ?? googleSubOf(claims.username);
-  const federated = claims.username === userId ? null : await cognito.getUser(claims.username);
-  const decision = decideExplicitLink({
-    currentUsername: userId,
-    tokenUsername: claims.username,
-    googleSub,
-    federatedUserCreatedAt: federated?.createdAt ?? null,
-    transactionCreatedAt: input.transactionCreatedAt,
-    federatedUserHasPasskeys: federated ? (await store.listCredentials(claims.username)).length > 0 : false,
-  });
-  if (decision.action === 'in-use') {
+  const googleSub = federatedGoogleSub(claims);
+  if (claims.username === userId) {
+    const linked = claims.identities.find((identity) => identity.providerName === 'Google');
+    return { googleSub: linked?.userId ?? '', outcome: 'already-linked' };
+  }
+  if (googleSub === null || !(await removeFederatedUser(deps, claims.username))) {
     throw new GoogleSignInError('google_account_in_use', 'This Google account has its own account.');
   }
-  const methods = await store.ensureSignInMethods(userId, decision.action === 'already-linked');
-  if (decision.action === 'already-linked') return { googleSub: googleSub ?? '' };
-  const wasLinked = methods.google;
-  if (!wasLinked) await store.setGoogleLinked(userId, true);
-  try {
-    // Cognito cannot merge a federated user into another: the user this round trip
-    // created goes, then the identity is linked to the signed-in user.
-    await cognito.deleteUser(decision.federatedUsername);
-    await cognito.linkGoogle(userId, decision.googleSub);
-  } catch (error) {
-    if (!wasLinked) await store.setGoogleLinked(userId, false).catch(() => undefined);
-    if (error instanceof LinkRejectedError)
-      throw new GoogleSignInError('google_account_in_use', 'Cognito refused the link.', { cause: error });
-    throw error;
-  }
-  return { googleSub: decision.googleSub };
+  return { googleSub, outcome: await linkGoogleIdentity(deps, { userId, googleSub }) };
 }
 
 export type UnlinkOutcome = 'unlinked' | 'not-linked' | 'last-sign-in-method';

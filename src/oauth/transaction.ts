@@ -23,8 +23,6 @@ export interface OAuthTransaction {
   intent: GoogleIntent;
   /** intent=link: the signed-in user and sign-in (`sid`) the link is for. */
   linkUser?: { id: string; sid: string };
-  /** Automatic restarts so far (after the PreSignUp trigger linked an account). */
-  restarts: number;
   /** Epoch ms. */
   createdAt: number;
 }
@@ -39,7 +37,6 @@ const schema = z.object({
   rt: z.string(),
   in: z.enum(['signin', 'link']),
   lu: z.optional(z.object({ id: z.string(), sid: z.string() })),
-  rs: z.number().check(z.int(), z.minimum(0)),
   ca: z.number(),
 });
 
@@ -52,7 +49,6 @@ export function newTransaction(input: {
   returnTo: string;
   intent: GoogleIntent;
   linkUser?: { id: string; sid: string };
-  restarts?: number;
   now: number;
 }): OAuthTransaction {
   return {
@@ -63,7 +59,6 @@ export function newTransaction(input: {
     returnTo: input.returnTo,
     intent: input.intent,
     ...(input.linkUser ? { linkUser: input.linkUser } : {}),
-    restarts: input.restarts ?? 0,
     createdAt: input.now,
   };
 }
@@ -83,7 +78,6 @@ export function sealTransaction(tx: OAuthTransaction, key: Uint8Array, now: numb
       rt: tx.returnTo,
       in: tx.intent,
       ...(tx.linkUser ? { lu: tx.linkUser } : {}),
-      rs: tx.restarts,
       ca: tx.createdAt,
     },
     { key, purpose: PURPOSE, expiresAt: tx.createdAt + TRANSACTION_TTL_SECONDS * 1000, now },
@@ -107,7 +101,6 @@ export async function openTransaction(
     returnTo: p.rt,
     intent: p.in,
     ...(p.lu ? { linkUser: p.lu } : {}),
-    restarts: p.rs,
     createdAt: p.ca,
   };
 }

@@ -10,9 +10,7 @@ export type CeremonyPurpose =
   | 'authentication'
   | 'add-passkey'
   /** A Google sign-in transaction (`challenge` holds its `state`), single use. */
-  | 'oauth'
-  /** A pending explicit Google link (`intent=link`) for `userId`, read by the PreSignUp trigger. */
-  | 'google-link';
+  | 'oauth';
 
 export interface ChallengeRecord {
   /** Random id (base64url, ≥ 16 bytes); the ceremony cookie carries it. */

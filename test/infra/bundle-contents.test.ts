@@ -56,7 +56,7 @@ describe('what each Lambda bundle carries (infra/bundle.ts)', () => {
   after(() => rmSync(OUT, { recursive: true, force: true }));
 
   test("no function carries the SDK's default credential chain (clients get Lambda's environment credentials) or event-stream serde", async () => {
-    for (const name of ['api', 'verifyAuthChallenge', 'preSignUp'] as const) {
+    for (const name of ['api', 'verifyAuthChallenge'] as const) {
       const inputs = inputsOf(await bundle(name), 'all');
       assert.ok(
         fromPackage(inputs, '@aws-sdk/client-dynamodb').length > 0,
@@ -78,6 +78,17 @@ describe('what each Lambda bundle carries (infra/bundle.ts)', () => {
       const eventStreams = '@smithy/core/dist-es/submodules/event-streams';
       assert.deepEqual(fromPackage(inputs, eventStreams), [], `${name} carries event-stream serde`);
     }
+  });
+
+  test('PreSignUp, which only refuses self-service sign-up, carries no AWS SDK and no chunk', async () => {
+    const result = await bundle('preSignUp');
+    const inputs = inputsOf(result, 'all');
+    assert.deepEqual(
+      inputs.filter((input) => /node_modules/.test(input)),
+      [],
+      'no package at all',
+    );
+    assert.deepEqual(outputsReached(result, 'all'), [relative(PROJECT_ROOT, result.file)]);
   });
 
   test('every file in a function directory is the entry or a chunk it can load', async () => {

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { bundleFunction, type FunctionName, PROJECT_ROOT } from '../../infra/bundle.ts';
 import { localDefaults } from '../../src/local/local-config.ts';
 import type { UserPoolTriggers } from '../../src/triggers/types.ts';
+import { stepUpByEmail } from '../support/account.ts';
 import { apiGatewayProxy, gatewayStack, type LambdaHandler } from '../support/api-gateway.ts';
 import { TestBrowser } from '../support/browser.ts';
 import { signIn, signUp, uniqueEmail } from '../support/flows.ts';
@@ -33,6 +34,8 @@ async function load(name: FunctionName): Promise<Bundle> {
 
 describe('bundled Lambda entry points, invoked with documented events against the local stack', () => {
   const bundles = {} as Record<FunctionName, Bundle>;
+  /** The trigger source of every event the bundled PreSignUp answered. */
+  const preSignUpSources: string[] = [];
   let stack: TestStack;
 
   before(async () => {
@@ -48,7 +51,10 @@ describe('bundled Lambda entry points, invoked with documented events against th
     }
     const trigger = (name: FunctionName) => (event: unknown) => bundles[name].handler(event, {}) as never;
     const triggers: UserPoolTriggers = {
-      preSignUp: trigger('preSignUp'),
+      preSignUp: (event) => {
+        preSignUpSources.push(event.triggerSource);
+        return trigger('preSignUp')(event);
+      },
       defineAuthChallenge: trigger('defineAuthChallenge'),
       createAuthChallenge: trigger('createAuthChallenge'),
       verifyAuthChallengeResponse: trigger('verifyAuthChallenge'),
@@ -327,10 +333,12 @@ describe('bundled Lambda entry points, invoked with documented events against th
     assert.doesNotMatch(JSON.stringify(emf), new RegExp(email.split('@')[0] ?? email));
   });
 
-  test('Google first sign-ins through the bundled PreSignUp: same verified email links, creation, an explicit link', async () => {
-    // The HTTP side is the in-process app here; the trigger under test is the bundle,
-    // reaching the emulator (ListUsers, AdminLinkProviderForUser) and dynalite over fetch.
+  test('Google first sign-ins pass the bundled PreSignUp, which reaches nothing: same verified email links, creation, an explicit link, a Google-only user adds a passkey and signs in with it', async () => {
+    // The HTTP side is the in-process app here, which applies the linking rules; the bundled
+    // PreSignUp only lets each first sign-in's federated user be created (then replaced by a
+    // native user), and the bundled custom-auth triggers sign that native user in.
     // Passkeys are bound to the front end's origin (RP_ORIGIN), as in AWS.
+    const before = preSignUpSources.length;
     const passkeyBrowser = () => new TestBrowser({ ...stack, origin: FRONTEND }, { origin: FRONTEND });
     const email = uniqueEmail('bundle-google');
     const owner = passkeyBrowser();
@@ -345,9 +353,32 @@ describe('bundled Lambda entry points, invoked with documented events against th
     assert.equal(sameMe.body.user.id, created.body.user.id);
 
     const fresh = new GoogleFlowWalker(new TestBrowser(stack));
-    const welcomed = await fresh.run('/auth/google?returnTo=/expenses', { email: uniqueEmail('bundle-new') });
+    const newEmail = uniqueEmail('bundle-new');
+    const welcomed = await fresh.run('/auth/google?returnTo=/expenses', { email: newEmail });
     assert.equal(welcomed.finalUrl, `${stack.config.frontendUrl}/expenses`);
     assert.ok(hasSessionCookie(fresh.browser));
+    assert.deepEqual(
+      preSignUpSources.slice(before).filter((source) => source === 'PreSignUp_ExternalProvider').length,
+      2,
+      'the bundled PreSignUp answered both first sign-ins',
+    );
+    const googleOnly = (await fresh.browser.get('/auth/me')).body.user.id as string;
+    assert.doesNotMatch(googleOnly, /^google_/i, 'a native user');
+
+    // The Google-only user adds a passkey (step-up by emailed code) and signs in with it:
+    // CUSTOM_AUTH for a native user, through the bundled define, create and verify triggers.
+    const adder = fresh.browser;
+    adder.origin = FRONTEND;
+    assert.equal((await stepUpByEmail(adder, newEmail)).status, 204);
+    const authenticator = new SoftAuthenticator();
+    const options = await adder.post('/auth/passkeys/options');
+    assert.equal(options.status, 200, JSON.stringify(options.body));
+    const credential = await authenticator.register(options.body.options, { origin: FRONTEND });
+    assert.equal((await adder.post('/auth/passkeys', { credential })).status, 201);
+    const viaPasskey = await signIn(passkeyBrowser(), authenticator);
+    assert.equal(viaPasskey.status, 200, JSON.stringify(viaPasskey.body));
+    assert.equal(viaPasskey.body.user.id, googleOnly);
+    assert.deepEqual(viaPasskey.body.user.providers, ['passkey', 'google']);
 
     const linker = passkeyBrowser();
     assert.equal((await signUp(linker, new SoftAuthenticator(), uniqueEmail('bundle-linker'))).status, 201);

@@ -7,6 +7,7 @@ import { googleSubFor } from '../../src/local/google/index.ts';
 import type { Store } from '../../src/store/types.ts';
 import {
   cognitoAttributes,
+  cognitoUser,
   googleAccount,
   mailsWithSubject,
   partitionItems,
@@ -149,9 +150,10 @@ describe('deleting the account (docs/api.md "Email, recovery and the account")',
     await new GoogleFlowWalker(browser).run(link.body.redirectTo, { email: address });
     assert.deepEqual((await browser.get('/auth/me')).body.user.providers, ['passkey', 'google']);
     assert.equal((await browser.request('DELETE', '/auth/account')).status, 204);
-    // Google now signs in to a new account of its own, not to the deleted one.
+    // Google now signs in to a new (native) account of its own, not to the deleted one.
     const fresh = await googleAccount(stack, address);
     assert.notEqual(fresh.userId, userId);
-    assert.equal(fresh.userId.toLowerCase(), `google_${googleSubFor(address)}`.toLowerCase());
+    assert.equal((await cognitoUser(stack, fresh.userId)).UserStatus, 'FORCE_CHANGE_PASSWORD');
+    assert.equal(await cognitoAttributes(stack, `google_${googleSubFor(address)}`), null);
   });
 });

@@ -3,9 +3,12 @@
 // Every attack ends in a clean `302 /login?error=<code>` with no session cookie.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { linkedGoogleSubs } from '../../src/cognito/google-identities.ts';
+import { googleSubFor } from '../../src/local/google/index.ts';
 import { openTransaction, sealTransaction } from '../../src/oauth/transaction.ts';
 import { deriveKeys } from '../../src/sessions/keys.ts';
 import { openRefresh } from '../../src/sessions/session.ts';
+import { cognitoUser } from '../support/account.ts';
 import { TestBrowser } from '../support/browser.ts';
 import { uniqueEmail } from '../support/flows.ts';
 import { GoogleFlowWalker, hasSessionCookie, loginError } from '../support/google.ts';
@@ -111,7 +114,21 @@ describe('Google sign-in through the hosted UI', () => {
     assert.equal(me.body.user.email, email);
     assert.equal(me.body.user.emailVerified, true);
     assert.deepEqual(me.body.user.providers, ['google']);
-    assert.match(me.body.user.id, /^google_/i);
+    // Every account is a native user: the federated user Cognito created for this first
+    // sign-in is gone, and the Google identity is linked to the native one.
+    assert.doesNotMatch(me.body.user.id, /^google_/i);
+    const googleSub = googleSubFor(email);
+    assert.equal(
+      stack.cognito.listUsernames().some((name) => name.toLowerCase() === `google_${googleSub}`),
+      false,
+      'no federated user remains',
+    );
+    const native = await cognitoUser(stack, me.body.user.id);
+    assert.equal(native.UserStatus, 'FORCE_CHANGE_PASSWORD', 'a native user, not EXTERNAL_PROVIDER');
+    assert.deepEqual(linkedGoogleSubs(native.attributes.identities), [googleSub]);
+    assert.equal(native.attributes.email, email);
+    assert.equal(native.attributes.email_verified, 'true');
+    assert.deepEqual(await stack.store.findEmailClaim(email), { userId: me.body.user.id, verified: true });
 
     // The same Google account signs in to the same user next time.
     const again = walker();

@@ -30,6 +30,22 @@ export async function cognitoAttributes(
   });
 }
 
+/** The Cognito user (AdminGetUser): status and attributes. Throws when it does not exist. */
+export async function cognitoUser(
+  stack: Stack,
+  username: string,
+): Promise<{ UserStatus: string; attributes: Record<string, string> }> {
+  return withLocalCognito(stack, async (client) => {
+    const out = await client.send(
+      new AdminGetUserCommand({ UserPoolId: stack.config.cognito.userPoolId, Username: username }),
+    );
+    return {
+      UserStatus: out.UserStatus ?? '',
+      attributes: Object.fromEntries((out.UserAttributes ?? []).map((a) => [a.Name ?? '', a.Value ?? ''])),
+    };
+  });
+}
+
 /** Every item of the user's partition (sessions, sign-in methods, unlinked identities). */
 export async function partitionItems(stack: Stack, userId: string) {
   return withLocalDynamoDb(stack, async (client) => {

@@ -15,6 +15,7 @@ export async function startTestStack(
     clock?: Clock;
     env?: Record<string, string>;
     wrapStore?: LocalStackOptions['wrapStore'];
+    wrapCognito?: LocalStackOptions['wrapCognito'];
     triggers?: LocalStackOptions['triggers'];
   } = {},
 ): Promise<TestStack> {
@@ -34,6 +35,7 @@ export async function startTestStack(
     clock: options.clock ?? systemClock,
     logger: createLogger({ level: 'debug', sink: (line) => logs.push(line) }),
     ...(options.wrapStore ? { wrapStore: options.wrapStore } : {}),
+    ...(options.wrapCognito ? { wrapCognito: options.wrapCognito } : {}),
     ...(options.triggers ? { triggers: options.triggers } : {}),
   });
   return Object.assign(stack, { logs });

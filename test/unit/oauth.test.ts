@@ -6,13 +6,7 @@ import { describe, test } from 'node:test';
 import { calculatePKCECodeChallenge } from 'openid-client';
 import { AuthError } from '../../src/errors.ts';
 import { GoogleSignInError } from '../../src/oauth/errors.ts';
-import {
-  decideExplicitLink,
-  decideExternalSignUp,
-  googleSubOf,
-  PRE_SIGN_UP_MARKERS,
-  parsePreSignUpRefusal,
-} from '../../src/oauth/linking.ts';
+import { decideFirstSignIn, federatedGoogleSub, googleSubOf } from '../../src/oauth/linking.ts';
 import { safeReturnTo } from '../../src/oauth/return-to.ts';
 import {
   newTransaction,
@@ -118,28 +112,21 @@ describe('linking rules', () => {
   const passkeyUser = { username: '5b0c8f3e-0000-4000-8000-000000000001', status: 'FORCE_CHANGE_PASSWORD' };
 
   test('no account with the email → create', () => {
-    assert.deepEqual(
-      decideExternalSignUp({ googleEmailVerified: true, candidates: [], pendingLink: false }),
-      {
-        action: 'create',
-      },
-    );
+    assert.deepEqual(decideFirstSignIn({ googleEmailVerified: true, candidates: [] }), { action: 'create' });
   });
 
   test('an unverified account with the email never blocks a Google-verified email → create, never link', () => {
-    const decision = decideExternalSignUp({
+    const decision = decideFirstSignIn({
       googleEmailVerified: true,
       candidates: [{ ...passkeyUser, emailVerified: false }],
-      pendingLink: false,
     });
     assert.deepEqual(decision, { action: 'create' });
   });
 
   test('an unverified account and an email Google did not verify → refuse', () => {
-    const decision = decideExternalSignUp({
+    const decision = decideFirstSignIn({
       googleEmailVerified: false,
       candidates: [{ ...passkeyUser, emailVerified: false }],
-      pendingLink: false,
     });
     assert.deepEqual(decision, { action: 'refuse' });
   });
@@ -147,52 +134,42 @@ describe('linking rules', () => {
   test('the verified owner beside an unverified account → link to the owner; two verified → refuse', () => {
     const owner = { username: 'owner', status: 'FORCE_CHANGE_PASSWORD', emailVerified: true };
     const squatter = { ...passkeyUser, emailVerified: false };
+    assert.deepEqual(decideFirstSignIn({ googleEmailVerified: true, candidates: [squatter, owner] }), {
+      action: 'link',
+      username: 'owner',
+    });
     assert.deepEqual(
-      decideExternalSignUp({ googleEmailVerified: true, candidates: [squatter, owner], pendingLink: false }),
-      { action: 'link', username: 'owner' },
-    );
-    assert.deepEqual(
-      decideExternalSignUp({
+      decideFirstSignIn({
         googleEmailVerified: true,
         candidates: [owner, { ...owner, username: 'other' }],
-        pendingLink: false,
       }),
       { action: 'refuse' },
     );
   });
 
   test('a verified account and a Google-verified email → link', () => {
-    const decision = decideExternalSignUp({
+    const decision = decideFirstSignIn({
       googleEmailVerified: true,
       candidates: [{ ...passkeyUser, emailVerified: true }],
-      pendingLink: false,
     });
     assert.deepEqual(decision, { action: 'link', username: passkeyUser.username });
   });
 
   test('an email Google did not verify never links', () => {
-    const decision = decideExternalSignUp({
+    const decision = decideFirstSignIn({
       googleEmailVerified: false,
       candidates: [{ ...passkeyUser, emailVerified: true }],
-      pendingLink: false,
     });
     assert.deepEqual(decision, { action: 'refuse' });
   });
 
-  test('a pending explicit link lets the federated user be created for the API to link', () => {
-    const decision = decideExternalSignUp({
+  test('federated users with the email are not link targets', () => {
+    const decision = decideFirstSignIn({
       googleEmailVerified: true,
-      candidates: [{ ...passkeyUser, emailVerified: false }],
-      pendingLink: true,
-    });
-    assert.deepEqual(decision, { action: 'create' });
-  });
-
-  test('other federated users with the email are not link targets', () => {
-    const decision = decideExternalSignUp({
-      googleEmailVerified: true,
-      candidates: [{ username: 'Google_999', status: 'EXTERNAL_PROVIDER', emailVerified: true }],
-      pendingLink: false,
+      candidates: [
+        { username: 'Google_999', status: 'EXTERNAL_PROVIDER', emailVerified: true },
+        { username: 'google_998', status: '', emailVerified: true },
+      ],
     });
     assert.deepEqual(decision, { action: 'create' });
   });
@@ -204,60 +181,17 @@ describe('linking rules', () => {
     assert.equal(googleSubOf('Facebook_1'), null);
   });
 
-  test('trigger markers survive Cognito’s wrapping', () => {
+  test("federatedGoogleSub: the identity's own federated user, in either case; never a native user it is linked to", () => {
+    const google = [{ providerName: 'Google', userId: '1234' }];
+    assert.equal(federatedGoogleSub({ username: 'Google_1234', identities: google }), '1234');
+    assert.equal(federatedGoogleSub({ username: 'google_1234', identities: google }), '1234');
+    assert.equal(federatedGoogleSub({ username: passkeyUser.username, identities: google }), null);
     assert.equal(
-      parsePreSignUpRefusal(`PreSignUp failed with error ${PRE_SIGN_UP_MARKERS.linked}.`),
-      'linked',
+      federatedGoogleSub({ username: 'google_1234', identities: [{ providerName: 'Google', userId: '99' }] }),
+      null,
+      'a username that is not the identity in the token',
     );
-    assert.equal(
-      parsePreSignUpRefusal(`PreSignUp failed with error ${PRE_SIGN_UP_MARKERS.accountExists}.`),
-      'account_exists',
-    );
-    assert.equal(parsePreSignUpRefusal('PreSignUp failed with error boom.'), null);
-    assert.equal(parsePreSignUpRefusal(undefined), null);
-  });
-
-  describe('explicit link', () => {
-    const base = {
-      currentUsername: 'me',
-      googleSub: '42',
-      transactionCreatedAt: 1_000_000,
-      federatedUserHasPasskeys: false,
-    };
-    test('the identity already signs in as me', () => {
-      assert.deepEqual(decideExplicitLink({ ...base, tokenUsername: 'me', federatedUserCreatedAt: null }), {
-        action: 'already-linked',
-      });
-    });
-    test('a federated user created by this round trip is replaced by the link', () => {
-      assert.deepEqual(
-        decideExplicitLink({ ...base, tokenUsername: 'Google_42', federatedUserCreatedAt: 1_000_500 }),
-        { action: 'replace-and-link', federatedUsername: 'Google_42', googleSub: '42' },
-      );
-    });
-    test('an older Google account is never destroyed', () => {
-      assert.deepEqual(
-        decideExplicitLink({ ...base, tokenUsername: 'Google_42', federatedUserCreatedAt: 10 }),
-        { action: 'in-use' },
-      );
-    });
-    test('a Google account that holds passkeys is never destroyed', () => {
-      assert.deepEqual(
-        decideExplicitLink({
-          ...base,
-          tokenUsername: 'Google_42',
-          federatedUserCreatedAt: 1_000_500,
-          federatedUserHasPasskeys: true,
-        }),
-        { action: 'in-use' },
-      );
-    });
-    test('another native account is in use', () => {
-      assert.deepEqual(
-        decideExplicitLink({ ...base, tokenUsername: 'someone-else', federatedUserCreatedAt: 1_000_500 }),
-        { action: 'in-use' },
-      );
-    });
+    assert.equal(federatedGoogleSub({ username: 'google_1234', identities: [] }), null);
   });
 });
 

@@ -5,10 +5,11 @@ import type { IdTokenClaims } from '../../cognito/id-token.ts';
 import type { CognitoTokens } from '../../cognito/types.ts';
 import { AuthError, LastSignInMethodError, NotFoundError, UnauthenticatedError } from '../../errors.ts';
 import type { LogFields } from '../../logging/logger.ts';
+import { adoptGoogleIdentity } from '../../oauth/adopt-google-identity.ts';
 import { GoogleSignInError } from '../../oauth/errors.ts';
 import { sameText, verifyCallbackIdToken } from '../../oauth/id-token.ts';
 import { linkGoogleToUser, unlinkGoogleFromUser } from '../../oauth/link-google.ts';
-import { parsePreSignUpRefusal, pendingLinkId } from '../../oauth/linking.ts';
+import { federatedGoogleSub } from '../../oauth/linking.ts';
 import { safeReturnTo } from '../../oauth/return-to.ts';
 import {
   newTransaction,
@@ -21,6 +22,7 @@ import {
 import { callbackUrl, errorRedirect, frontendRedirect, type GoogleUrlSettings } from '../../oauth/urls.ts';
 import { clearCookie, readCookie, writeCookie } from '../cookies.ts';
 import type { AppEnv, Runtime } from '../deps.ts';
+import { signInWithGrant } from '../grant-sign-in.ts';
 import { notifyAccount } from '../notices.ts';
 import type { FailureLimiter } from '../rate-limit.ts';
 import { securityEvent } from '../security-events.ts';
@@ -32,9 +34,6 @@ import {
   startSession,
   updateCurrentUser,
 } from '../sessions.ts';
-
-/** Automatic restarts after the PreSignUp trigger linked an account (one is enough). */
-const MAX_RESTARTS = 1;
 
 /** The URL settings of the Google flow, from configuration. */
 export function googleUrlSettings(rt: Pick<Runtime, 'config'>): GoogleUrlSettings {
@@ -108,17 +107,6 @@ export function googleRoutes(
       ...(tx.linkUser ? { userId: tx.linkUser.id } : {}),
       expiresAt,
     });
-    if (tx.linkUser) {
-      // Lets the PreSignUp trigger create the federated user that this link will replace
-      // instead of refusing it for matching this (unverified) account's email.
-      await rt.store.putChallenge({
-        id: pendingLinkId(tx.linkUser.id),
-        challenge: tx.id,
-        purpose: 'google-link',
-        userId: tx.linkUser.id,
-        expiresAt,
-      });
-    }
     const location = await hostedUi.authorizationUrl({
       state: tx.state,
       nonce: tx.nonce,
@@ -185,7 +173,6 @@ export function googleRoutes(
   });
 
   async function completeCallback(c: Context<AppEnv>, tx: OAuthTransaction | null) {
-    const now = rt.clock();
     const state = c.req.query('state');
     if (!tx || !state || !sameText(state, tx.state)) {
       throw new GoogleSignInError(
@@ -200,29 +187,8 @@ export function googleRoutes(
 
     const error = c.req.query('error');
     if (error !== undefined) {
-      const refusal = parsePreSignUpRefusal(c.req.query('error_description'));
-      if (refusal === 'linked' && tx.restarts < MAX_RESTARTS) {
-        // The trigger has just linked Google to the account with this verified email; Cognito
-        // could not finish that sign-in, the next one lands on the linked user.
-        c.get('log').info('google identity linked by email; restarting sign-in');
-        const location = await begin(
-          c,
-          newTransaction({
-            returnTo: tx.returnTo,
-            intent: tx.intent,
-            ...(tx.linkUser ? { linkUser: tx.linkUser } : {}),
-            restarts: tx.restarts + 1,
-            now,
-          }),
-        );
-        return c.redirect(location, 302);
-      }
-      if (refusal === 'account_exists') {
-        throw new GoogleSignInError(
-          'account_exists_sign_in_with_passkey',
-          'The account must link Google itself.',
-        );
-      }
+      // `error` is an OAuth error code (DG: authorization-endpoint); `error_description` is
+      // Cognito's free text, not a fixed string, and is never read.
       if (error === 'access_denied')
         throw new GoogleSignInError('google_cancelled', 'Google sign-in cancelled.');
       throw new GoogleSignInError('google_failed', 'The hosted UI returned an error.');
@@ -245,16 +211,53 @@ export function googleRoutes(
       verify: rt.verifyIdToken,
     });
 
-    if (tx.intent === 'link') {
-      await completeLink(c, tx, tokens, claims);
-    } else {
-      // A Google round trip is never a step-up: Cognito's auth_time cannot tell a silent one.
-      const { user } = await startSession(c, rt, { tokens, authMethod: 'google', stepUp: false });
-      // A restart follows only the PreSignUp trigger's link by email: this sign-in is the first
-      // through that link, and the account's (verified) address is told.
-      if (tx.restarts > 0) await notifyAccount(c, rt, user, 'google-linked');
-    }
+    if (tx.intent === 'link') await completeLink(c, tx, tokens, claims);
+    else await completeSignIn(c, tokens, claims);
     return c.redirect(frontendRedirect(urls, tx.returnTo), 302);
+  }
+
+  /** The tokens of a round trip that signs nobody in are not kept (best effort). */
+  async function discardTokens(c: Context<AppEnv>, tokens: CognitoTokens): Promise<void> {
+    if (!tokens.refreshToken) return;
+    await rt.cognito.revoke(tokens.refreshToken).catch((error: unknown) => {
+      c.get('log').warn('could not revoke round-trip token', errorFields(error));
+    });
+  }
+
+  /**
+   * intent=signin. Every account is a native Cognito user: a federated user cannot be
+   * signed in through the API's auth flows (API: InitiateAuth), so a passkey added later
+   * could never sign it in. A Google identity linked to a native user signs in as that
+   * user (API: AdminLinkProviderForUser), and these tokens start the session. On the
+   * identity's first sign-in Cognito created its federated user instead: that user is
+   * replaced by a native account (`adoptGoogleIdentity`), which is then signed in through
+   * CUSTOM_AUTH with a one-time grant, as at sign-up. A Google round trip is never a
+   * step-up: Cognito's auth_time cannot tell a silent one.
+   */
+  async function completeSignIn(c: Context<AppEnv>, tokens: CognitoTokens, claims: IdTokenClaims) {
+    const googleSub = federatedGoogleSub(claims);
+    if (googleSub === null) {
+      await startSession(c, rt, { tokens, authMethod: 'google', stepUp: false });
+      return;
+    }
+    await discardTokens(c, tokens);
+    const adopted = await adoptGoogleIdentity(
+      { store: rt.store, cognito: rt.cognito, clock: rt.clock, log: c.get('log') },
+      {
+        federatedUsername: claims.username,
+        googleSub,
+        profile: claims.google ?? { email: '', emailVerified: false },
+      },
+    );
+    const linkedByEmail = adopted.via === 'linked-by-email' && adopted.linked;
+    if (adopted.via === 'created') {
+      securityEvent(c, 'account_created', { userId: adopted.userId, authMethod: 'google' });
+    }
+    if (linkedByEmail) securityEvent(c, 'google_linked', { userId: adopted.userId });
+    const native = await signInWithGrant(rt, adopted.userId);
+    const { user } = await startSession(c, rt, { tokens: native, authMethod: 'google', stepUp: false });
+    // The same verified email: the account's owner is told Google now signs in to it.
+    if (linkedByEmail) await notifyAccount(c, rt, user, 'google-linked');
   }
 
   /** intent=link: attaches the Google identity to the signed-in user who began the transaction. */
@@ -274,25 +277,19 @@ export function googleRoutes(
           })
         : null;
     // The tokens of this round trip are not kept: the user stays in the session they linked from.
-    if (tokens.refreshToken) {
-      await rt.cognito.revoke(tokens.refreshToken).catch((error: unknown) => {
-        c.get('log').warn('could not revoke link round-trip token', errorFields(error));
-      });
-    }
+    await discardTokens(c, tokens);
     if (!current || current.session.user.id !== tx.linkUser?.id) {
       throw new GoogleSignInError('reauth_required', 'The sign-in that began the link has ended.');
     }
     const { user } = current.session;
-    await rt.store.consumeChallenge(pendingLinkId(user.id));
-    await linkGoogleToUser(rt, { userId: user.id, claims, transactionCreatedAt: tx.createdAt });
-    await updateCurrentUser(
-      c,
-      rt,
-      current,
-      claims.googleEmail ? { google: { email: claims.googleEmail } } : {},
-    );
-    securityEvent(c, 'google_linked', { userId: user.id });
-    await notifyAccount(c, rt, user, 'google-linked');
+    const { outcome } = await linkGoogleToUser(rt, { userId: user.id, claims });
+    const google = claims.google;
+    if (google && outcome === 'linked') await rt.cognito.setGoogleAttributes(user.id, google);
+    await updateCurrentUser(c, rt, current, google?.email ? { google: { email: google.email } } : {});
+    if (outcome === 'linked') {
+      securityEvent(c, 'google_linked', { userId: user.id });
+      await notifyAccount(c, rt, user, 'google-linked');
+    }
   }
 
   return app;
