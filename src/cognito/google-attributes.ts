@@ -37,6 +37,16 @@ export const GOOGLE_ATTRIBUTE_MAPPING: Readonly<Record<string, string>> = Object
   [GOOGLE_PICTURE_ATTRIBUTE]: 'picture',
 });
 
+/**
+ * The app client's `WriteAttributes`: exactly the attributes Google is mapped
+ * to, which Cognito requires of mapped attributes (API: UserPoolClientType,
+ * "WriteAttributes"); never `email` or `email_verified`, which only the
+ * service writes. The CDK client and the local emulator's client both use it.
+ */
+export const APP_CLIENT_WRITE_ATTRIBUTES: readonly string[] = Object.freeze(
+  Object.keys(GOOGLE_ATTRIBUTE_MAPPING),
+);
+
 /** The custom attributes the pool declares for Google, without the `custom:` prefix. */
 export const GOOGLE_CUSTOM_ATTRIBUTE_NAMES: readonly string[] = Object.keys(GOOGLE_ATTRIBUTE_MAPPING).map(
   (name) => name.slice('custom:'.length),

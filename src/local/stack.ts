@@ -4,6 +4,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createAdapters } from '../adapters.ts';
+import { APP_CLIENT_WRITE_ATTRIBUTES } from '../cognito/google-attributes.ts';
 import { USERNAMES_CASE_SENSITIVE } from '../cognito/pool-settings.ts';
 import type { CognitoAdapter } from '../cognito/types.ts';
 import { type Config, loadConfig } from '../config/config.ts';
@@ -114,6 +115,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       clientName: draft.cognito.clientName ?? 'expenser-auth-local-client',
       // As the CDK stack sets them (infra/construct/user-pool.ts).
       caseSensitive: USERNAMES_CASE_SENSITIVE,
+      writeAttributes: [...APP_CLIENT_WRITE_ATTRIBUTES],
       accessTokenValiditySeconds: 15 * 60,
       idTokenValiditySeconds: 15 * 60,
       clock,

@@ -246,6 +246,12 @@ describe('createCognitoAdapter: linking and unlinking Google against the emulato
     const googleSub = googleSubFor('jo.google@example.com');
     assert.equal(await usernameAfterGoogle('jo.google@example.com'), `google_${googleSub}`);
     await assert.rejects(cognito.unlinkGoogle(`google_${googleSub}`, googleSub), UnlinkRejectedError);
+    // API: InitiateAuth — nor can it be signed in through CUSTOM_AUTH.
+    await assert.rejects(
+      cognito.signInWithCustomChallenge({ username: `google_${googleSub}`, answer: 'right' }),
+      (e: Error) =>
+        e instanceof CustomAuthRejectedError && (e.cause as Error).name === 'NotAuthorizedException',
+    );
     const jo = await cognito.getUser(`google_${googleSub}`);
     assert.equal(jo?.enabled, true);
     assert.equal(await usernameAfterGoogle('jo.google@example.com'), `google_${googleSub}`);

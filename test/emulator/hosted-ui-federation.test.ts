@@ -16,7 +16,7 @@ import {
   signInWithGoogle,
   startFederatedPool,
 } from './hosted-ui-setup.ts';
-import { createUser, POOL, rejectsWith } from './setup.ts';
+import { createUser, initiate, POOL, rejectsWith, signIn } from './setup.ts';
 
 function link(client: CognitoIdentityProviderClient, username: string, googleSub: string) {
   return client.send(
@@ -100,7 +100,7 @@ describe('federated users and PreSignUp_ExternalProvider (DG: user-pool-lambda-p
     assert.equal(second.name, 'Set By The Service', 'an attribute that is not mapped is left alone');
   });
 
-  test('API: UserPoolClientType WriteAttributes, amplify-js#7300 — mapped attributes are rewritten on the native user a Google identity is linked to; its own email stays', async () => {
+  test('DG: cognito-user-pools-specifying-attribute-mapping, amplify-js#7300 — mapped attributes are rewritten at each Google sign-in on the native user the identity is linked to; its own email stays', async () => {
     await createUser(pool.client, 'frank', 'frank@example.com');
     await pool.client.send(
       new AdminUpdateUserAttributesCommand({
@@ -123,6 +123,36 @@ describe('federated users and PreSignUp_ExternalProvider (DG: user-pool-lambda-p
     assert.equal(claims.email, 'frank@example.com', 'the standard email is not mapped: untouched');
     assert.equal(claims.email_verified, true);
     assert.equal(claims.name, 'Frank Passkey');
+
+    // Rewritten again at the next sign-in, whatever was written in between.
+    await pool.client.send(
+      new AdminUpdateUserAttributesCommand({
+        UserPoolId: POOL.userPoolId,
+        Username: 'frank',
+        UserAttributes: [{ Name: 'custom:google_verified', Value: 'false' }],
+      }),
+    );
+    const again = await idTokenFor(pool, 'frank.google@example.com');
+    assert.equal(again['custom:google_verified'], 'true');
+  });
+
+  test('API: InitiateAuth — a federated (EXTERNAL_PROVIDER) user cannot sign in through CUSTOM_AUTH: NotAuthorizedException before any trigger; a native user linked to Google can', async () => {
+    const googleSub = googleSubFor('nell.google@example.com');
+    await idTokenFor(pool, 'nell.google@example.com');
+    const federated = `google_${googleSub}`;
+    const defines = pool.calls.define.length;
+    await rejectsWith(initiate(pool.client, federated), 'NotAuthorizedException');
+    assert.equal(pool.calls.define.length, defines, 'no trigger ran');
+
+    await createUser(pool.client, 'olga', 'olga@example.com');
+    await link(pool.client, 'olga', googleSubFor('olga.google@example.com'));
+    const tokens = await signIn(pool.client, 'olga');
+    const claims = decodeJwt(tokens.idToken);
+    assert.equal(claims['cognito:username'], 'olga');
+    assert.deepEqual(
+      (claims.identities as { userId: string }[]).map((i) => i.userId),
+      [googleSubFor('olga.google@example.com')],
+    );
   });
 
   test('DG: user-pool-lambda-pre-sign-up — a PreSignUp throw redirects with error=invalid_request, "PreSignUp failed with error <msg>." and the state; no user is created', async () => {
@@ -191,16 +221,14 @@ describe('federated users and PreSignUp_ExternalProvider (DG: user-pool-lambda-p
     );
   });
 
-  test('API: AdminLinkProviderForUser (amplify-flutter#1716) — linking inside PreSignUp_ExternalProvider fails that first sign-in with "Already found an entry for username"; the next lands on the linked user', async () => {
+  test('amplify-flutter#1716, amplify-swift#2226 — what a link made inside PreSignUp_ExternalProvider does is undocumented: the emulator fails that sign-in so nothing relies on it; API: AdminLinkProviderForUser — the next lands on the linked user', async () => {
     await createUser(pool.client, 'dave', 'dave@example.com');
     linkInsideTrigger = { username: 'dave' };
     const googleSub = googleSubFor('dave.google@example.com');
     const { callback } = await signInWithGoogle(pool, 'dave.google@example.com');
     assert.equal(callback.searchParams.get('error'), 'invalid_request');
-    assert.equal(
-      callback.searchParams.get('error_description'),
-      `Already found an entry for username google_${googleSub}`,
-    );
+    assert.equal(callback.searchParams.get('code'), null);
+    assert.ok(!pool.emulator.listUsernames().includes(`google_${googleSub}`), 'no federated user');
     const claims = await idTokenFor(pool, 'dave.google@example.com');
     assert.equal(claims['cognito:username'], 'dave');
   });
@@ -239,5 +267,52 @@ describe('federated users and PreSignUp_ExternalProvider (DG: user-pool-lambda-p
       (after.identities as { userId: string }[]).map((i) => i.userId),
       [googleSub],
     );
+  });
+});
+
+describe('federated users in other pool and app-client settings', () => {
+  test('API: UserPoolClientType WriteAttributes — a mapped attribute the app client may not write fails every Google sign-in; nothing is created or rewritten', async () => {
+    const pool = await startFederatedPool({
+      writeAttributes: ['custom:google_email', 'custom:google_verified', 'custom:google_name'],
+    });
+    try {
+      const { callback } = await signInWithGoogle(pool, 'pat@example.com', { state: 'st-write' });
+      assert.equal(callback.searchParams.get('error'), 'invalid_request');
+      assert.equal(callback.searchParams.get('state'), 'st-write');
+      assert.equal(callback.searchParams.get('code'), null);
+      assert.deepEqual(pool.emulator.listUsernames(), []);
+      assert.equal(pool.preSignUps.length, 0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('API: UserPoolClientType WriteAttributes — unset, the client writes the standard attributes only: a mapping to custom attributes fails', async () => {
+    const pool = await startFederatedPool({ writeAttributes: null });
+    try {
+      const { callback } = await signInWithGoogle(pool, 'quinn@example.com');
+      assert.equal(callback.searchParams.get('error'), 'invalid_request');
+      assert.deepEqual(pool.emulator.listUsernames(), []);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('API: UsernameConfigurationType — in a case-sensitive pool the federated user is Google_<sub>, found only so', async () => {
+    const pool = await startFederatedPool({ caseSensitive: true });
+    try {
+      const claims = await idTokenFor(pool, 'rae@example.com');
+      const googleSub = googleSubFor('rae@example.com');
+      assert.equal(claims['cognito:username'], `Google_${googleSub}`);
+      assert.deepEqual(pool.emulator.listUsernames(), [`Google_${googleSub}`]);
+      await rejectsWith(
+        pool.client.send(
+          new AdminGetUserCommand({ UserPoolId: POOL.userPoolId, Username: `google_${googleSub}` }),
+        ),
+        'UserNotFoundException',
+      );
+    } finally {
+      await pool.close();
+    }
   });
 });

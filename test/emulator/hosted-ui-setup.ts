@@ -2,7 +2,10 @@
 // that drive the redirect chain the way a browser would.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { GOOGLE_ATTRIBUTE_MAPPING } from '../../src/cognito/google-attributes.ts';
+import {
+  APP_CLIENT_WRITE_ATTRIBUTES,
+  GOOGLE_ATTRIBUTE_MAPPING,
+} from '../../src/cognito/google-attributes.ts';
 import { type GoogleStandIn, startGoogleStandIn } from '../../src/local/google/index.ts';
 import type { PreSignUpEvent, UserPoolTriggers } from '../../src/triggers/types.ts';
 import { TestBrowser } from './hosted-ui-browser.ts';
@@ -19,12 +22,23 @@ export interface FederatedPool extends TestPool {
 }
 
 export async function startFederatedPool(
-  options: { preSignUp?: UserPoolTriggers['preSignUp']; clock?: () => number } = {},
+  options: {
+    preSignUp?: UserPoolTriggers['preSignUp'];
+    clock?: () => number;
+    caseSensitive?: boolean;
+    /** The app client's WriteAttributes; null leaves them unset (Cognito's default). */
+    writeAttributes?: string[] | null;
+  } = {},
 ): Promise<FederatedPool> {
   const google = await startGoogleStandIn({});
   const preSignUps: PreSignUpEvent[] = [];
   const pool = await startTestPool({
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.caseSensitive === undefined ? {} : { caseSensitive: options.caseSensitive }),
+    // The app client may write what Google is mapped to, as the stack's client (API: UserPoolClientType).
+    ...(options.writeAttributes === null
+      ? {}
+      : { writeAttributes: options.writeAttributes ?? [...APP_CLIENT_WRITE_ATTRIBUTES] }),
     hostedUi: {
       callbackUrls: [CALLBACK],
       logoutUrls: [SIGNED_OUT],

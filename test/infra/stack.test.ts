@@ -8,7 +8,10 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PROJECT_ROOT } from '../../infra/bundle.ts';
 import { loadDeploySettings } from '../../infra/settings.ts';
-import { GOOGLE_ATTRIBUTE_MAPPING } from '../../src/cognito/google-attributes.ts';
+import {
+  APP_CLIENT_WRITE_ATTRIBUTES,
+  GOOGLE_ATTRIBUTE_MAPPING,
+} from '../../src/cognito/google-attributes.ts';
 import { ConfigError } from '../../src/config/config.ts';
 import { callbackUrl, hostedUiLogoutUrl } from '../../src/oauth/urls.ts';
 import { createTableInput } from '../../src/store/table.ts';
@@ -224,6 +227,8 @@ describe('CDK stack', () => {
       const write = client.Properties.WriteAttributes as string[];
       // API: UserPoolClientType WriteAttributes — every attribute mapped from an IdP must be writable.
       assert.deepEqual([...write].sort(), Object.keys(GOOGLE_ATTRIBUTE_MAPPING).sort());
+      // The local emulator's client is given the same list (src/local/stack.ts).
+      assert.deepEqual([...write].sort(), [...APP_CLIENT_WRITE_ATTRIBUTES].sort());
       for (const name of ['email', 'email_verified']) assert.ok(!write.includes(name), name);
       assert.equal(client.Properties.ReadAttributes, undefined, 'reads stay at the default: all attributes');
     }

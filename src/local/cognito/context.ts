@@ -40,6 +40,8 @@ export interface PoolSettings {
   hostedUi: HostedUiSettings | null;
   /** `UsernameConfiguration.CaseSensitive` (API: UsernameConfigurationType). */
   caseSensitive: boolean;
+  /** The app client's `WriteAttributes` (API: UserPoolClientType). */
+  writeAttributes: ReadonlySet<string>;
 }
 
 /** Everything an operation handler needs; one per emulator. */

@@ -155,12 +155,21 @@ function pruneSessions(ctx: EmulatorContext): void {
  * the triggers (API: AdminInitiateAuth). An unknown user either fails with
  * `UserNotFoundException` (PreventUserExistenceErrors LEGACY) or runs the
  * triggers with `userNotFound: true` (ENABLED; DG: cognito-user-pool-managing-errors).
+ *
+ * A federated (`EXTERNAL_PROVIDER`) user is refused before any trigger runs:
+ * "You can't sign in a user with a federated IdP with InitiateAuth" (API:
+ * InitiateAuth,
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html);
+ * no source says AdminInitiateAuth differs, so it is refused there too. The
+ * exception Cognito answers with is not documented: the emulator answers
+ * `NotAuthorizedException` "Incorrect username or password." [inferred].
  */
 export async function initiateCustomAuth(ctx: EmulatorContext, username: string): Promise<ChallengeStep> {
   requireCustomAuthTriggers(ctx);
   const user = ctx.pool.find(username);
   if (!user && !ctx.settings.preventUserExistenceErrors) throw userNotFound();
   if (user && !user.enabled) throw notAuthorized(MESSAGES.userDisabled);
+  if (user?.status === 'EXTERNAL_PROVIDER') throw notAuthorized(MESSAGES.badCredentials);
   return nextStep(ctx, { username: user?.username ?? username, user }, [], undefined);
 }
 

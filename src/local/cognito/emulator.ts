@@ -41,6 +41,12 @@ export interface CognitoEmulatorOptions {
    * passes the deployed pool's setting (src/cognito/pool-settings.ts).
    */
   caseSensitive?: boolean;
+  /**
+   * The app client's `WriteAttributes` (API: UserPoolClientType): unset, the
+   * standard attributes. Cognito must be able to write every attribute mapped
+   * from an IdP at each sign-in through it, or that sign-in fails.
+   */
+  writeAttributes?: string[];
 }
 
 /** The app client's OAuth settings (Cognito: CallbackURLs, LogoutURLs, AllowedOAuthScopes) and the Google IdP. */
@@ -170,6 +176,7 @@ function settingsFrom(options: CognitoEmulatorOptions): PoolSettings {
     refreshTokenRotation = { enabled: true, retryGracePeriodSeconds: 0 },
     triggerTimeoutMs = 5000,
     caseSensitive = true,
+    writeAttributes = [...STANDARD_ATTRIBUTES],
   } = options;
   const problems: string[] = [];
   for (const [key, value] of Object.entries({
@@ -200,6 +207,11 @@ function settingsFrom(options: CognitoEmulatorOptions): PoolSettings {
       problems.push(`${key} must be a positive number, got ${value}`);
   }
   const hostedUi = hostedUiFrom(options.hostedUi, problems);
+  for (const attribute of writeAttributes) {
+    if (!STANDARD_ATTRIBUTES.has(attribute) && !/^custom:.{1,20}$/u.test(attribute)) {
+      problems.push(`writeAttributes: ${attribute} is not a user pool attribute`);
+    }
+  }
   if (problems.length > 0) throw new TypeError(`Invalid Cognito emulator options: ${problems.join('; ')}`);
   return {
     region,
@@ -217,6 +229,7 @@ function settingsFrom(options: CognitoEmulatorOptions): PoolSettings {
     triggerTimeoutMs,
     hostedUi,
     caseSensitive,
+    writeAttributes: new Set(writeAttributes),
   };
 }
 

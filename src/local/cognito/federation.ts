@@ -83,10 +83,35 @@ function mappedAttributes(identity: GoogleIdentity, mapping: Record<string, stri
   return out;
 }
 
-/** Writes the mapped attributes over the user's (API: UserPoolClientType, WriteAttributes: updated at each IdP sign-in). */
+/**
+ * Writes the mapped attributes over the user's: Cognito "updates the mapped
+ * attributes with the latest information from the identity provider ... each
+ * mapped attribute, even if its current value already matches" at every
+ * sign-in through the IdP (DG: cognito-user-pools-specifying-attribute-mapping,
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-specifying-attribute-mapping.html).
+ */
 function rewriteMapped(ctx: EmulatorContext, user: StoredUser, attributes: Record<string, string>): void {
   user.attributes = { ...user.attributes, ...attributes };
   user.modifiedAt = ctx.clock();
+}
+
+/**
+ * Every mapped attribute must be writable by the app client: "If your app
+ * client does not have write access to a mapped attribute, Amazon Cognito
+ * throws an error when it tries to update the attribute" (API:
+ * UserPoolClientType, WriteAttributes,
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html).
+ * The hosted UI's error code and text for it are not documented: the emulator
+ * answers `invalid_request` [inferred].
+ */
+function assertMappedWritable(ctx: EmulatorContext, mapping: Record<string, string>): void {
+  const unwritable = Object.keys(mapping).filter((attribute) => !ctx.settings.writeAttributes.has(attribute));
+  if (unwritable.length > 0) {
+    throw new FederationError(
+      'invalid_request',
+      `The app client cannot write the mapped attributes ${unwritable.join(', ')}`,
+    );
+  }
 }
 
 function assertCanSignIn(user: StoredUser): StoredUser {
@@ -95,26 +120,31 @@ function assertCanSignIn(user: StoredUser): StoredUser {
 }
 
 /**
- * The user a verified Google identity signs in as: the user it was linked to,
- * else its federated user, else a new federated user (EXTERNAL_PROVIDER), after
+ * The user a verified Google identity signs in as: the user it was linked to
+ * ("When the user signs in with a federated user identity, they sign in as
+ * the existing user account", API: AdminLinkProviderForUser), else its
+ * federated user, else a new federated user (EXTERNAL_PROVIDER), after
  * PreSignUp_ExternalProvider. The mapped attributes are written at every
- * sign-in, on the linked native user too: Cognito updates mapped attributes
- * whenever a user signs in through an IdP (API: UserPoolClientType,
- * WriteAttributes; API: SchemaAttributeType, Mutable), and that includes a
- * linked local profile (amplify-js#7300). Attributes that are not mapped —
- * with this project's mapping the standard email of a linked user — are left
- * alone, and a new federated user gets only mapped ones (no standard email
- * unless `email` is mapped). A trigger throw becomes `invalid_request`
- * "PreSignUp failed with error <message>."; a trigger that links this identity
- * to another user during its own call gets "Already found an entry for
- * username" (amplify-flutter#1716): the next sign-in lands on the linked user.
+ * sign-in (`rewriteMapped`), on the linked native user too (amplify-js#7300),
+ * and only if the app client may write each of them (`assertMappedWritable`).
+ * Attributes that are not mapped — with this project's mapping the standard
+ * email of a linked user — are left alone, and a new federated user gets only
+ * mapped ones (no standard email unless `email` is mapped). A trigger throw
+ * becomes `invalid_request` "PreSignUp failed with error <message>.".
+ *
+ * What Cognito does when the trigger links this very identity to another user
+ * during its own call is not documented (amplify-flutter#1716 reported the
+ * sign-in failing, amplify-swift#2226 reported that fixed in 2023). The
+ * emulator fails that sign-in, so that nothing comes to rely on either.
  */
 export async function signInWithGoogle(
   ctx: EmulatorContext,
   identity: GoogleIdentity,
   clientId: string,
 ): Promise<StoredUser> {
-  const attributes = mappedAttributes(identity, ctx.settings.hostedUi?.google?.attributeMapping ?? {});
+  const mapping = ctx.settings.hostedUi?.google?.attributeMapping ?? {};
+  assertMappedWritable(ctx, mapping);
+  const attributes = mappedAttributes(identity, mapping);
   const linked = findLinkedUser(ctx, GOOGLE, identity.sub);
   if (linked) {
     assertCanSignIn(linked);
@@ -143,7 +173,10 @@ export async function signInWithGoogle(
     }
   }
   if (findLinkedUser(ctx, GOOGLE, identity.sub) || ctx.pool.find(username)) {
-    throw new FederationError('invalid_request', `Already found an entry for username ${username}`);
+    throw new FederationError(
+      'invalid_request',
+      `The emulator does not model a link made during PreSignUp (undocumented) for ${username}`,
+    );
   }
   const user = ctx.pool.create(username, attributes, 'EXTERNAL_PROVIDER');
   writeIdentities(
