@@ -1,7 +1,9 @@
 // End to end in Chromium: "Continue with Google" on the demo app's login page →
 // Cognito emulator hosted UI → Google stand-in (oidc-provider) → API callback →
 // signed in; then the Google user adds a passkey, signs out (ending the hosted-UI
-// session) and signs in with the passkey.
+// session) and signs in with the passkey. That passkey sign-in is CUSTOM_AUTH,
+// which Cognito (and the emulator) refuses for a federated user (API:
+// InitiateAuth): it works because the Google account is a native user.
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
@@ -57,6 +59,7 @@ test('Continue with Google, then add a passkey and sign in with it, in a real br
   assert.equal(signedIn.body.session.authMethod, 'google');
   assert.equal(signedIn.body.user.email, email);
   assert.deepEqual(signedIn.body.user.providers, ['google']);
+  assert.doesNotMatch(signedIn.body.user.id, /^google_/i, 'a native user, not the federated one');
   const cookies = await context.cookies(stack.url);
   assert.equal(
     cookies.some((c) => c.name === 'oauth'),
