@@ -166,6 +166,22 @@ describe('bundled Lambda entry points, invoked with documented events against th
       ),
       /Self-service sign-up is disabled/,
     );
+    // A Google identity's first sign-in passes as it is: nothing confirmed, verified or looked up.
+    const external = (await bundles.preSignUp.handler(
+      {
+        ...base,
+        userName: 'Google_1029384756',
+        triggerSource: 'PreSignUp_ExternalProvider',
+        request: { userAttributes: { 'custom:google_email': 'ada@example.com' } },
+        response: {},
+      },
+      {},
+    )) as { response: Record<string, unknown> };
+    assert.deepEqual(external.response, {
+      autoConfirmUser: false,
+      autoVerifyEmail: false,
+      autoVerifyPhone: false,
+    });
     const verify = (await bundles.verifyAuthChallenge.handler(
       {
         ...base,
