@@ -43,7 +43,7 @@ const refuse = () =>
  * Native users that have `email`, and the holder of its verified claim:
  * ListUsers is eventually consistent, the claim is read strongly, so an owner
  * who verified the address a moment ago is found too. `exclude` is left out
- * (the account a retry of this very sign-in created).
+ * (the account a cut-off attempt of this very sign-in reserved).
  */
 async function candidatesFor(
   deps: GoogleIdentityDeps,
@@ -60,7 +60,8 @@ async function candidatesFor(
     });
   }
   const claim = await deps.store.findEmailClaim(email);
-  if (claim?.verified && !candidates.has(claim.userId)) {
+  // A claim whose user is gone (an account deletion cut short) names nobody to link to.
+  if (claim?.verified && !candidates.has(claim.userId) && (await deps.cognito.getUser(claim.userId))) {
     candidates.set(claim.userId, { username: claim.userId, status: '', emailVerified: true });
   }
   if (exclude !== null) candidates.delete(exclude);
