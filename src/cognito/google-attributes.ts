@@ -13,11 +13,13 @@
  * `name` is the display name its owner chose at sign-up, which a linked Google
  * account would otherwise replace at every Google sign-in.
  *
- * A user can write these custom attributes with their own access token (they
- * have to be writable by the client), so they are display data only: nothing
- * decides access from them. The PreSignUp trigger reads them from the
- * `PreSignUp_ExternalProvider` event, where Cognito has just copied them from
- * Google's ID token.
+ * A user could write these custom attributes with their own access token
+ * (they have to be writable by the client; the API never hands its tokens
+ * out, but still), so on a native user they are display data only. The one
+ * place that decides from them is a Google identity's first sign-in
+ * (src/oauth/adopt-google-identity.ts), and it reads them only from the ID
+ * token the hosted UI has just issued for the identity's own federated user,
+ * into which Cognito copied them from Google's ID token at that very sign-in.
  *
  * Custom attribute names are at most 20 characters without the `custom:`
  * prefix (API: SchemaAttributeType, `Name` is a CustomAttributeNameType of
