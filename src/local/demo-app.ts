@@ -6,6 +6,7 @@ import type { Config } from '../config/config.ts';
 import { type Clock, systemClock } from '../errors.ts';
 import type { AppEnv } from '../http/deps.ts';
 import { safeReturnTo } from '../oauth/return-to.ts';
+import { sessionVerifyKey } from '../sessions/session-verify-key.ts';
 import { type VerifiedSession, verifySession } from '../sessions/verify-session.ts';
 
 const webDir = fileURLToPath(new URL('../../web/app/', import.meta.url));
@@ -54,9 +55,11 @@ export async function mountDemoApp(
   const script = bundle.outputFiles[0]?.text ?? '';
   const css = await readFile(`${webDir}app.css`, 'utf8');
 
+  // What a front end is given (SESSION_VERIFY_KEY), even here beside the API: never SECRET_KEY.
+  const sessionKey = sessionVerifyKey(config.secretKey);
   function currentSession(c: Context): Promise<VerifiedSession | null> {
     return verifySession(c.req.header('cookie'), {
-      secretKey: config.secretKey,
+      sessionKey,
       secureCookies: config.secureCookies,
       now: clock(),
     });
