@@ -1,25 +1,11 @@
 // One bundle per Lambda function, built the same way for the CDK assets and for
 // the benchmark, so the bench measures what is deployed.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
+import { BUNDLE_FILE, type FunctionName, LAMBDA_ENTRIES, PROJECT_ROOT } from './function-names.ts';
 
-/** Project root (the directory of package.json and the lock file). */
-export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
-
-/** Each function's entry point; the handler is `index.handler`. */
-export const LAMBDA_ENTRIES = {
-  api: 'src/lambda/api.ts',
-  preSignUp: 'src/lambda/pre-sign-up.ts',
-  defineAuthChallenge: 'src/lambda/define-auth-challenge.ts',
-  createAuthChallenge: 'src/lambda/create-auth-challenge.ts',
-  verifyAuthChallenge: 'src/lambda/verify-auth-challenge.ts',
-} as const;
-
-export type FunctionName = keyof typeof LAMBDA_ENTRIES;
-
-/** The file name inside the asset directory; Lambda reads `.mjs` as ESM. */
-export const BUNDLE_FILE = 'index.mjs';
+export { BUNDLE_FILE, type FunctionName, LAMBDA_ENTRIES, PROJECT_ROOT } from './function-names.ts';
 
 /**
  * Packages the Node.js 24 Lambda runtime provides: AWS SDK for JavaScript v3.

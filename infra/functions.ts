@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AssetHashType, DockerImage, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { BUNDLE_FILE, type FunctionName, PROJECT_ROOT } from './bundle.ts';
+import { BUNDLE_FILE, type FunctionName, PROJECT_ROOT } from './function-names.ts';
 
 /** Where a function's code comes from; tests may pass stubs, deployments bundle. */
 export type CodeSource = (name: FunctionName) => lambda.Code;
@@ -40,6 +41,21 @@ export const bundledCode: CodeSource = (name) =>
       },
     },
   });
+
+/**
+ * Where `npm run build` puts each function's bundle in the published package
+ * (`dist/lambda/<name>/index.mjs`, beside `dist/infra/`). In this repository
+ * there is none, and the construct bundles from the sources instead.
+ */
+const PREBUILT_DIR = join(import.meta.dirname, '..', 'lambda');
+
+/** The bundles built into the package by `npm run build` (scripts/build.ts). */
+export const prebuiltCode: CodeSource = (name) => lambda.Code.fromAsset(join(PREBUILT_DIR, name));
+
+/** Prebuilt bundles where the package ships them, else bundled from the sources at synthesis. */
+export function defaultCode(): CodeSource {
+  return existsSync(join(PREBUILT_DIR, 'api', BUNDLE_FILE)) ? prebuiltCode : bundledCode;
+}
 
 export interface ServiceFunctionProps {
   name: FunctionName;

@@ -8,7 +8,7 @@ import { callbackUrl, signOutUrl } from '../../src/oauth/urls.ts';
 import { GSI1_NAME } from '../../src/store/table.ts';
 import { acknowledgeFindings } from '../acknowledgements.ts';
 import { AuthApi } from '../api.ts';
-import { bundledCode, ServiceFunction, type ServiceFunctionProps } from '../functions.ts';
+import { defaultCode, ServiceFunction, type ServiceFunctionProps } from '../functions.ts';
 import { Mail } from '../mail.ts';
 import { createTable } from '../table.ts';
 import { Operations } from './operations.ts';
@@ -52,7 +52,7 @@ export class ExpenserAuth extends Construct {
   constructor(scope: Construct, id: string, props: ExpenserAuthProps) {
     super(scope, id);
     validateExpenserAuthProps(props);
-    const code = props.code ?? bundledCode;
+    const code = props.code ?? defaultCode();
     const retainData = props.retainData ?? true;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     const logLevel = props.logLevel ?? 'info';

@@ -51,7 +51,7 @@ export interface ExpenserAuthProps {
   alarms?: OperationsOptions | undefined;
   /** CloudWatch namespace of the service's metrics. Default `ExpenserAuth/<stack name>/<construct id>`. */
   metricsNamespace?: string | undefined;
-  /** Function code; default the esbuild bundles of `src/lambda/`. */
+  /** Function code; default the bundles the package ships (built by `npm run build`), or, in the repository, esbuild bundles of `src/lambda/` made at synthesis. */
   code?: CodeSource | undefined;
 }
 

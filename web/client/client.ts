@@ -1,5 +1,6 @@
 import {
   type AuthenticationResponseJSON,
+  browserSupportsWebAuthnAutofill,
   type PublicKeyCredentialCreationOptionsJSON,
   type PublicKeyCredentialRequestOptionsJSON,
   startAuthentication,
@@ -74,6 +75,10 @@ export interface AuthClient {
    * then rejects with `passkey_cancelled`.
    */
   signInWithAutofill(): Promise<User>;
+  /** Whether this browser offers passkeys in autofill (conditional mediation). */
+  supportsAutofill(): Promise<boolean>;
+  /** Cancels a pending passkey request (an autofill one, say, when its page goes away); it rejects with `passkey_cancelled`. */
+  cancelPasskeyPrompt(): void;
   /**
    * Ends the session (with `everywhere`, every session of the user);
    * `redirectTo` (Google sessions) is where to send the browser next.
@@ -246,6 +251,8 @@ export function createAuthClient(options: AuthClientOptions = {}): AuthClient {
     },
     signIn: (input = {}) => signIn(input.email?.trim() || undefined, false),
     signInWithAutofill: () => signIn(undefined, true),
+    supportsAutofill: () => browserSupportsWebAuthnAutofill(),
+    cancelPasskeyPrompt: () => WebAuthnAbortService.cancelCeremony(),
     async signOut(input = {}) {
       WebAuthnAbortService.cancelCeremony();
       const body = input.everywhere ? { everywhere: true } : undefined;
