@@ -9,6 +9,12 @@ import { Construct } from 'constructs';
 export const STAGE_NAME = 'prod';
 
 export interface AuthApiProps {
+  /**
+   * Whose address the WAF rate rule counts: `source`, the caller (clients call API Gateway
+   * directly); `forwarded`, the client address a forwarder (CloudFront) adds to
+   * X-Forwarded-For, since every request then comes from the forwarder's own addresses.
+   */
+  clientAddress?: 'source' | 'forwarded';
   /** Stage-wide steady rate (requests/s) and burst. */
   throttle: { rateLimit: number; burstLimit: number };
   /** WAF: requests per 5-minute window per client IP before blocking. */
@@ -108,7 +114,18 @@ export class AuthApi extends Construct {
           name: 'RateLimitPerIp',
           priority: 0,
           action: { block: {} },
-          statement: { rateBasedStatement: { limit: props.wafRateLimit, aggregateKeyType: 'IP' } },
+          statement: {
+            rateBasedStatement:
+              props.clientAddress === 'forwarded'
+                ? {
+                    limit: props.wafRateLimit,
+                    // WAF reads the first address of the header (WAF DG: rate-based aggregation
+                    // options); requests without a valid one are counted together (MATCH).
+                    aggregateKeyType: 'FORWARDED_IP',
+                    forwardedIpConfig: { headerName: 'X-Forwarded-For', fallbackBehavior: 'MATCH' },
+                  }
+                : { limit: props.wafRateLimit, aggregateKeyType: 'IP' },
+          },
           visibilityConfig: {
             cloudWatchMetricsEnabled: true,
             metricName: 'rate-limit-per-ip',

@@ -44,6 +44,11 @@ export class ExpenserAuth extends Construct {
   readonly mail: Mail;
   readonly secretKey: secretsmanager.Secret;
   readonly clientSecret: secretsmanager.Secret;
+  /**
+   * With `forwarder`: the value CloudFront must send as `X-Origin-Verify` to the API, the
+   * proof that lets the API trust `CloudFront-Viewer-Address`. See `originCustomHeaders()`.
+   */
+  readonly forwarderSecret: secretsmanager.Secret | undefined;
   /** Alarms and the dashboard. */
   readonly operations: Operations;
   /** Where the functions' EMF metrics go (METRICS_NAMESPACE). */
@@ -114,7 +119,16 @@ export class ExpenserAuth extends Construct {
       }),
     );
 
+    this.forwarderSecret = props.forwarder
+      ? new secretsmanager.Secret(this, 'ForwarderSecret', {
+          description:
+            'expenser-auth: the X-Origin-Verify header value CloudFront adds on its way to the API',
+          generateSecretString: { passwordLength: 48, excludePunctuation: true },
+        })
+      : undefined;
+
     this.api = new AuthApi(this, 'Api', {
+      clientAddress: props.forwarder ? 'forwarded' : 'source',
       throttle: props.throttle ?? { rateLimit: 50, burstLimit: 100 },
       wafRateLimit: props.wafRateLimit ?? 500,
       domain: props.apiDomain,
@@ -172,6 +186,9 @@ export class ExpenserAuth extends Construct {
         COGNITO_APP_CLIENT_NAME: props.names?.client ?? 'expenser-auth-web',
         COGNITO_APP_CLIENT_SECRET_SECRET_ARN: this.clientSecret.secretArn,
         SECRET_KEY_SECRET_ARN: this.secretKey.secretArn,
+        ...(this.forwarderSecret
+          ? { CLIENT_IP_FORWARDER_SECRET_SECRET_ARN: this.forwarderSecret.secretArn }
+          : {}),
         API_GATEWAY_INVOKE_URL: this.apiUrl,
         DYNAMODB_TABLE_NAME: table.tableName,
         MAIL_CONFIGURATION_SET: this.mail.configurationSet.configurationSetName,
@@ -208,7 +225,21 @@ export class ExpenserAuth extends Construct {
       functions: Object.values(this.functions),
       secretKey: this.secretKey,
       clientSecret: this.clientSecret,
+      forwarderSecret: this.forwarderSecret,
     });
+  }
+
+  /**
+   * Custom headers for the CloudFront origin that points at this API (with `forwarder:
+   * 'cloudfront'`): `X-Origin-Verify` with the generated secret, as a CloudFormation dynamic
+   * reference resolved at deploy time. The API trusts `CloudFront-Viewer-Address` only on
+   * requests that carry it; forward that header with the origin request policy.
+   */
+  originCustomHeaders(): Record<string, string> {
+    if (!this.forwarderSecret) {
+      throw new TypeError("originCustomHeaders: set forwarder: 'cloudfront' in the ExpenserAuth props first");
+    }
+    return { 'X-Origin-Verify': this.forwarderSecret.secretValue.unsafeUnwrap() };
   }
 
   /** The API function's grants: exactly the operations its adapters send, on this construct's resources. */
@@ -219,7 +250,11 @@ export class ExpenserAuth extends Construct {
       new iam.PolicyStatement({
         sid: 'ReadSecretsOncePerColdStart',
         actions: ['secretsmanager:GetSecretValue'],
-        resources: [this.secretKey.secretArn, this.clientSecret.secretArn],
+        resources: [
+          this.secretKey.secretArn,
+          this.clientSecret.secretArn,
+          ...(this.forwarderSecret ? [this.forwarderSecret.secretArn] : []),
+        ],
       }),
     );
     role.addToPolicy(

@@ -29,6 +29,15 @@ export interface ExpenserAuthProps {
   retainData?: boolean | undefined;
   /** API Gateway stage throttling. Default 50 requests/s, burst 100. */
   throttle?: { rateLimit: number; burstLimit: number } | undefined;
+  /**
+   * `cloudfront`: a CloudFront distribution forwards `/auth/*` to the API under the front
+   * end's own origin (so its server can read the session). The API then counts rate limits
+   * per viewer (`CloudFront-Viewer-Address`) for requests that carry the secret origin header
+   * the construct generates (`originCustomHeaders()`, for the distribution's API origin), and
+   * the regional WAF rate rule aggregates by the forwarded address. Default: none, the caller
+   * API Gateway sees is the client.
+   */
+  forwarder?: 'cloudfront' | undefined;
   /** WAF: requests per client IP per 5 minutes before blocking (at least 10). Default 500. */
   wafRateLimit?: number | undefined;
   /** Names of the table, pool and client; default names CloudFormation generates (table, pool) or `expenser-auth-web`. */
@@ -110,6 +119,9 @@ export const CONSTRUCT_SETTINGS = [
   'SECRET_KEY',
   'SECRET_KEY_SECRET_ARN',
   'METRICS_NAMESPACE',
+  'CLIENT_IP_FORWARDER',
+  'CLIENT_IP_FORWARDER_SECRET',
+  'CLIENT_IP_FORWARDER_SECRET_ARN',
 ] as const;
 
 /** Settings the service needs whose values exist only once the stack does. */
@@ -119,6 +131,7 @@ const PRODUCED_BY_STACK: Record<string, string> = {
   COGNITO_APP_CLIENT_ID: 'placeholderclient000000000',
   COGNITO_APP_CLIENT_SECRET: 'placeholder-client-secret',
   SECRET_KEY: 'synth-time-placeholder-not-used-by-any-function-Qz7Wk',
+  CLIENT_IP_FORWARDER_SECRET: 'synth-time-placeholder-origin-header-value-Xq3',
   AWS_REGION: 'us-east-1',
   MAIL_CONFIGURATION_SET: 'placeholder-configuration-set',
 };
@@ -241,5 +254,6 @@ export function apiServiceSettings(props: ExpenserAuthProps): Record<string, str
     RP_ORIGIN: props.relyingParty.origins.join(','),
     LOG_LEVEL: props.logLevel ?? 'info',
     MAIL_FROM: isToken(props.mail.from) ? props.mail.from : props.mail.from.toLowerCase(),
+    ...(props.forwarder ? { CLIENT_IP_FORWARDER: props.forwarder } : {}),
   };
 }

@@ -52,6 +52,12 @@ export interface Config {
     startFloorMs: number;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /**
+   * The forwarder in front of the API whose client-address header is trusted, and the secret
+   * header value it adds to prove a request came through it (CLIENT_IP_FORWARDER,
+   * CLIENT_IP_FORWARDER_SECRET); undefined: the caller API Gateway saw is the client.
+   */
+  forwarder: { kind: 'cloudfront'; secret: string } | undefined;
 }
 
 /** Start-up configuration failure; the message names every offending variable and the expected form. */
@@ -187,6 +193,12 @@ const schema = z.object({
   MAIL_ENDPOINT: z.optional(httpUrl('SES endpoint')),
   MAIL_START_FLOOR_MS: z._default(intInRange(0, 10_000), 750),
   LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
+  CLIENT_IP_FORWARDER: z.optional(z.enum(['cloudfront'])),
+  CLIENT_IP_FORWARDER_SECRET: z.optional(
+    z
+      .string()
+      .check(z.minLength(32, 'expected at least 32 random characters (the origin header CloudFront adds)')),
+  ),
 });
 
 function isWeakSecret(value: string): boolean {
@@ -232,6 +244,11 @@ export function loadConfig(env: Record<string, string | undefined>, mode: Runtim
         problems.push(`RP_ORIGIN (invalid): ${origin} must use https outside local mode`);
     }
   }
+  if (e.CLIENT_IP_FORWARDER && !e.CLIENT_IP_FORWARDER_SECRET) {
+    problems.push(
+      'CLIENT_IP_FORWARDER_SECRET (missing): expected the secret origin header value the forwarder adds, since CLIENT_IP_FORWARDER is set',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const issuer = e.COGNITO_ENDPOINT
@@ -275,6 +292,10 @@ export function loadConfig(env: Record<string, string | undefined>, mode: Runtim
       startFloorMs: e.MAIL_START_FLOOR_MS,
     },
     logLevel: e.LOG_LEVEL,
+    forwarder:
+      e.CLIENT_IP_FORWARDER && e.CLIENT_IP_FORWARDER_SECRET
+        ? { kind: e.CLIENT_IP_FORWARDER, secret: e.CLIENT_IP_FORWARDER_SECRET }
+        : undefined,
   };
 }
 

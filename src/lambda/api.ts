@@ -1,10 +1,12 @@
+import { timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Context } from 'hono';
 import { handle, type LambdaContext } from 'hono/aws-lambda';
 import { createAdapters } from '../adapters.ts';
-import { loadConfig } from '../config/config.ts';
+import { type Config, loadConfig } from '../config/config.ts';
 import { systemClock } from '../errors.ts';
 import { createApp } from '../http/app.ts';
 import { createLogger } from '../logging/logger.ts';
@@ -14,7 +16,14 @@ import { lambdaClientConfig } from './aws-clients.ts';
 import { resolveSecretSettings, type SecretFetcher, secretsManagerFetcher } from './secrets.ts';
 
 /** Settings held in Secrets Manager in AWS; `<NAME>_SECRET_ARN` names the secret. */
-export const API_SECRET_SETTINGS = ['SECRET_KEY', 'COGNITO_APP_CLIENT_SECRET'] as const;
+export const API_SECRET_SETTINGS = [
+  'SECRET_KEY',
+  'COGNITO_APP_CLIENT_SECRET',
+  'CLIENT_IP_FORWARDER_SECRET',
+] as const;
+
+/** The header a trusted forwarder (CloudFront, as an origin custom header) adds with CLIENT_IP_FORWARDER_SECRET. */
+export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
 
 /**
  * The part of an API Gateway proxy event that names the caller: a REST API (payload 1.0) puts
@@ -34,6 +43,39 @@ export function sourceIpOf(c: Context): string {
   const context = (c.env as { event?: ProxyEventCaller } | undefined)?.event?.requestContext;
   const ip = context?.identity?.sourceIp ?? context?.http?.sourceIp;
   return typeof ip === 'string' && ip !== '' ? ip : 'unknown';
+}
+
+/**
+ * The viewer's address in `CloudFront-Viewer-Address` (`<ip>:<port>`, IPv6 unbracketed,
+ * e.g. `2001:db8::1:443`), or null when the value is not that.
+ */
+export function viewerAddressOf(header: string | undefined): string | null {
+  const match = header ? /^(.+):(\d{1,5})$/.exec(header.trim()) : null;
+  const ip = match?.[1];
+  return ip && isIP(ip) ? ip : null;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * The client's address for rate limits. Behind a forwarder that the configuration names
+ * (CLIENT_IP_FORWARDER=cloudfront), a request that proves it came through it (the secret
+ * origin header CloudFront adds, compared in constant time) is counted under the viewer's
+ * address from `CloudFront-Viewer-Address`, a header CloudFront writes itself. Every other
+ * request — no forwarder configured, no or wrong proof, a malformed header — is counted
+ * under the caller API Gateway saw: a client cannot choose its bucket by sending headers.
+ */
+export function clientIpResolver(forwarder: Config['forwarder']): (c: Context) => string {
+  if (!forwarder) return sourceIpOf;
+  return function clientIpBehindForwarder(c) {
+    const proof = c.req.header(ORIGIN_VERIFY_HEADER);
+    if (!proof || !sameSecret(proof, forwarder.secret)) return sourceIpOf(c);
+    return viewerAddressOf(c.req.header('cloudfront-viewer-address')) ?? sourceIpOf(c);
+  };
 }
 
 export type ApiHandler = (event: unknown, context: LambdaContext) => Promise<unknown>;
@@ -59,7 +101,7 @@ export async function createApiHandler(
     ...createAdapters({ config, dynamodb, cognito: cognitoClient, ses, clock: systemClock }),
     clock: systemClock,
     logger: createLogger({ level: config.logLevel }),
-    clientIp: sourceIpOf,
+    clientIp: clientIpResolver(config.forwarder),
     metrics: metricsFromEnv(env),
   });
   return handle(app) as ApiHandler;

@@ -169,4 +169,43 @@ describe('ExpenserAuth, the construct a team adds to its own CDK app', () => {
     assert.equal(signIn?.Properties.Namespace, 'Team/Auth');
     assert.deepEqual(problemsOf({ metricsNamespace: 'no spaces allowed' }).length, 1);
   });
+
+  test('behind CloudFront: the API trusts the viewer address only with the generated origin header, and WAF counts forwarded clients', () => {
+    const { app, stack, auth } = teamStack({ forwarder: 'cloudfront' });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    app.synth();
+    const template = Template.fromStack(stack);
+    const api = resourcesOf(template, 'AWS::Lambda::Function').find(([, fn]) =>
+      String(fn.Properties.Description).startsWith('expenser-auth HTTP API'),
+    );
+    const env = (
+      (api ?? assert.fail('no API function'))[1].Properties.Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+    assert.equal(env.CLIENT_IP_FORWARDER, 'cloudfront');
+    assert.ok(
+      env.CLIENT_IP_FORWARDER_SECRET_SECRET_ARN,
+      'the secret is read at cold start, never a plain variable',
+    );
+    assert.equal(env.CLIENT_IP_FORWARDER_SECRET, undefined);
+    const [[, acl] = []] = resourcesOf(template, 'AWS::WAFv2::WebACL');
+    const rules = acl?.Properties.Rules as { Name: string; Statement: { RateBasedStatement?: unknown } }[];
+    assert.deepEqual(rules.find((r) => r.Name === 'RateLimitPerIp')?.Statement.RateBasedStatement, {
+      Limit: 500,
+      AggregateKeyType: 'FORWARDED_IP',
+      ForwardedIPConfig: { HeaderName: 'X-Forwarded-For', FallbackBehavior: 'MATCH' },
+    });
+    const policies = JSON.stringify(resourcesOf(template, 'AWS::IAM::Policy'));
+    assert.ok(
+      policies.includes(stack.resolve(auth.forwarderSecret?.secretArn).Ref),
+      'the API may read the secret',
+    );
+    assert.match(JSON.stringify(stack.resolve(auth.originCustomHeaders())), /resolve:secretsmanager/);
+
+    const plain = teamStack();
+    assert.throws(() => plain.auth.originCustomHeaders(), TypeError);
+    const [[, plainAcl] = []] = resourcesOf(Template.fromStack(plain.stack), 'AWS::WAFv2::WebACL');
+    assert.match(JSON.stringify(plainAcl?.Properties.Rules), /"AggregateKeyType":"IP"/);
+  });
 });
