@@ -5,7 +5,9 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const ENTRIES = {
-  'browser client (web/client/index.ts)': 'web/client/index.ts',
+  'browser client (web/client/index.ts, expenser-auth/client)': 'web/client/index.ts',
+  'React hooks + client (web/react/index.ts, expenser-auth/react; React itself not counted)':
+    'web/react/index.ts',
   'demo app script (web/app/main.ts, includes the client)': 'web/app/main.ts',
 } as const;
 
@@ -25,6 +27,8 @@ export async function measureClientBundles(): Promise<BundleSize[]> {
       minify: true,
       write: false,
       target: 'es2022',
+      // A peer dependency: the app ships React whether or not it uses these hooks.
+      external: ['react'],
       logLevel: 'silent',
     });
     const code = result.outputFiles[0]?.contents ?? new Uint8Array();
