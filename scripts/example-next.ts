@@ -5,6 +5,7 @@
 //   http://127.0.0.1:PORT      (default 3000)  the local stack (API, Cognito, DynamoDB, mail)
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { localSecretKey } from '../src/local/local-secret-key.ts';
 import { startLocalStack } from '../src/local/stack.ts';
 import { createLogger } from '../src/logging/logger.ts';
 import { sessionVerifyKey } from '../src/sessions/session-verify-key.ts';
@@ -27,19 +28,7 @@ process.stdout.write('packing expenser-auth (npm run build) and installing it in
 const tarball = packPackage(join(dataDir, 'pack'));
 preparePackedProject({ dir: appDir, tarball });
 
-const { randomBytes } = await import('node:crypto');
-const { readFile, writeFile } = await import('node:fs/promises');
-const keyFile = join(dataDir, 'secret-key');
-const secretKey =
-  process.env.SECRET_KEY ??
-  (await readFile(keyFile, 'utf8').then(
-    (text) => text.trim(),
-    async () => {
-      const key = randomBytes(48).toString('base64url');
-      await writeFile(keyFile, `${key}\n`, { mode: 0o600, flag: 'wx' });
-      return key;
-    },
-  ));
+const secretKey = await localSecretKey(dataDir);
 const env = {
   apiUrl: `http://127.0.0.1:${stackPort}`,
   sessionVerifyKey: sessionVerifyKey(secretKey),

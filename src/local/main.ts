@@ -1,26 +1,13 @@
 // `npm start`: the whole local stack in one process, persisted under
 // LOCAL_DATA_DIR (default .local-data), on http://localhost:PORT (default 3000).
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { ConfigError } from '../config/config.ts';
 import { createLogger } from '../logging/logger.ts';
 import { mountDemoApp } from './demo-app.ts';
 import { PortInUseError } from './listen.ts';
+import { localSecretKey } from './local-secret-key.ts';
 import { startLocalStack } from './stack.ts';
-
-/** SECRET_KEY from the environment, else one generated once and kept in the data directory (mode 0600). */
-async function localSecretKey(dataDir: string): Promise<string> {
-  if (process.env.SECRET_KEY) return process.env.SECRET_KEY;
-  const file = join(dataDir, 'secret-key');
-  try {
-    return (await readFile(file, 'utf8')).trim();
-  } catch {
-    const key = randomBytes(48).toString('base64url');
-    await writeFile(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
-    return key;
-  }
-}
 
 async function main(): Promise<void> {
   const portText = process.env.PORT ?? '3000';
