@@ -66,7 +66,7 @@ export async function benchGoogleChain(): Promise<void> {
           `  HTTP requests in all: ${run.hops.length + serverHttp + sdkCalls}`,
           `  browser requests: ${run.hops.length} (${run.hops.map((h) => `${h.method} ${new URL(h.url).pathname}`).join(' → ')})`,
           `  server-to-server over fetch (token endpoints, discovery, JWKS): ${serverHttp}`,
-          `  Cognito API calls over the SDK (from the PreSignUp trigger): ${sdkCalls}`,
+          `  Cognito API calls over the SDK (the callback adopting the identity): ${sdkCalls}`,
           `  requests the Cognito emulator served: ${sum(operations)} ${JSON.stringify(operations)}`,
           `  trigger invocations: ${sum(triggers)} ${JSON.stringify(triggers)}`,
           `  DynamoDB calls: ${sum(dynamo)} ${JSON.stringify(dynamo)}`,
