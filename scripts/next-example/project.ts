@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../infra/function-names.ts';
 
 const EXAMPLE_DIR = join(PROJECT_ROOT, 'examples', 'next-app');
+const DEMO_STYLESHEET = join(PROJECT_ROOT, 'web', 'app', 'app.css');
 
 /** The version of `name` this repository installed: the project gets the same, from npm's cache. */
 function installedVersion(name: string): string {
@@ -55,6 +56,8 @@ export function preparePackedProject(options: PackedProjectOptions): void {
     if (entry === 'node_modules' || entry === '.next') continue;
     cpSync(join(EXAMPLE_DIR, entry), join(dir, entry), { recursive: true });
   }
+  // The example wears the demo's stylesheet; it is copied in rather than kept twice.
+  cpSync(DEMO_STYLESHEET, join(dir, 'app', 'globals.css'));
   const manifest = JSON.parse(readFileSync(join(EXAMPLE_DIR, 'package.json'), 'utf8'));
   const pinned = (names: string[]) => Object.fromEntries(names.map((name) => [name, installedVersion(name)]));
   manifest.type = 'module';

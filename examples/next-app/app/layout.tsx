@@ -3,6 +3,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { SignOutButton } from './ui';
+// The demo's stylesheet (web/app/app.css), copied in by `npm run example:next`.
 import './globals.css';
 
 export const metadata: Metadata = { title: { default: 'Expenser', template: '%s · Expenser' } };
