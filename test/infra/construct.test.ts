@@ -11,7 +11,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ExpenserAuth, type ExpenserAuthProps, ExpenserAuthPropsError } from '../../infra/construct/index.ts';
-import { resourcesOf, stubCode } from '../support/infra.ts';
+import { functionId, resourcesOf, stubCode } from '../support/infra.ts';
+
+/** The API function's environment variables. */
+function apiEnvironment(template: Template): Record<string, unknown> {
+  return template.toJSON().Resources[functionId(template, 'expenser-auth HTTP API')].Properties.Environment
+    .Variables;
+}
 
 /** The least a team must say to add expenser-auth to its app. */
 const MINIMAL: ExpenserAuthProps = {
@@ -76,14 +82,7 @@ describe('ExpenserAuth, the construct a team adds to its own CDK app', () => {
         assert.equal(resource.DeletionPolicy, 'Retain', id);
       }
     }
-    const api = functions.find(([, fn]) =>
-      String(fn.Properties.Description).startsWith('expenser-auth HTTP API'),
-    );
-    const env = (
-      (api ?? assert.fail('no API function'))[1].Properties.Environment as {
-        Variables: Record<string, unknown>;
-      }
-    ).Variables;
+    const env = apiEnvironment(template);
     assert.equal(env.API_FRONTEND_URL, 'https://app.example.org');
     assert.equal(env.RP_ID, 'example.org');
     assert.equal(env.MAIL_FROM, 'no-reply@example.org');
@@ -175,14 +174,7 @@ describe('ExpenserAuth, the construct a team adds to its own CDK app', () => {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     app.synth();
     const template = Template.fromStack(stack);
-    const api = resourcesOf(template, 'AWS::Lambda::Function').find(([, fn]) =>
-      String(fn.Properties.Description).startsWith('expenser-auth HTTP API'),
-    );
-    const env = (
-      (api ?? assert.fail('no API function'))[1].Properties.Environment as {
-        Variables: Record<string, unknown>;
-      }
-    ).Variables;
+    const env = apiEnvironment(template);
     assert.equal(env.CLIENT_IP_FORWARDER, 'cloudfront');
     assert.ok(
       env.CLIENT_IP_FORWARDER_SECRET_SECRET_ARN,
