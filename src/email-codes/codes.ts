@@ -31,9 +31,3 @@ export function sameHash(a: string, b: string): boolean {
   const right = Buffer.from(b);
   return left.length === right.length && timingSafeEqual(left, right);
 }
-
-/** What a client typed: six digits, spaces and dashes ignored (codes are often pasted as "123 456"). */
-export function normaliseCode(value: string): string | null {
-  const digits = value.replace(/[\s-]/g, '');
-  return /^\d{6}$/.test(digits) ? digits : null;
-}
