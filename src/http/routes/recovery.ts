@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import { CustomAuthRejectedError } from '../../cognito/errors.ts';
 import { CodeInvalidError } from '../../errors.ts';
-import { noticeMail } from '../../mail/messages.ts';
 import { readJson } from '../body.ts';
 import type { AppEnv, Runtime } from '../deps.ts';
-import { mailContext, redeemBrowserCode, startBrowserCode } from '../email-codes.ts';
+import { redeemBrowserCode, startBrowserCode } from '../email-codes.ts';
 import { signInWithGrant } from '../grant-sign-in.ts';
+import { notifyAccount } from '../notices.ts';
 import type { FailureLimiter } from '../rate-limit.ts';
 import { emailBody, emailCodeBody } from '../schemas.ts';
 import { securityEvent } from '../security-events.ts';
@@ -65,7 +65,8 @@ export function recoveryRoutes(rt: Runtime, limiter: FailureLimiter) {
     }
     const { user, csrfToken } = await startSession(c, rt, { tokens, authMethod: 'recovery', stepUp: false });
     securityEvent(c, 'account_recovered', { userId });
-    await rt.mailer.notify(noticeMail(mailContext(rt), 'recovery-sign-in', record.email), c.var.log);
+    // The claim was checked above: the address is this account's, verified.
+    await notifyAccount(c, rt, { email: record.email, emailVerified: true }, 'recovery-sign-in');
     return c.json({ user, csrfToken });
   });
 
