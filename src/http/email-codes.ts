@@ -6,10 +6,12 @@ import { type CodeMailKind, codeMail, type MailContext, type MailMessage } from 
 import { randomId } from '../sessions/csrf.ts';
 import { seal, unseal } from '../sessions/seal.ts';
 import type { EmailClaim, EmailCodePurpose, EmailCodeRecord } from '../store/types.ts';
+import { readJson } from './body.ts';
 import { clearCookie, readCookie, writeCookie } from './cookies.ts';
 import type { AppEnv, Runtime } from './deps.ts';
 import type { FailureLimiter } from './rate-limit.ts';
-import { jarOf } from './sessions.ts';
+import { codeBody } from './schemas.ts';
+import { type CurrentSession, jarOf, requireSession } from './sessions.ts';
 
 type Ctx = Context<AppEnv>;
 
@@ -218,7 +220,8 @@ export async function startSessionCode(
 }
 
 /**
- * Redeems the code of the session `sid`'s flow for `purpose` (see
+ * A signed-in verify endpoint: the live session (`requireSession`), then the
+ * body's code redeemed against that session's flow for `purpose` (see
  * `redeemEmailCode`). The flow id already names the session; the record's
  * user is checked as well.
  */
@@ -226,16 +229,18 @@ export async function redeemSessionCode(
   c: Ctx,
   rt: Runtime,
   limiter: FailureLimiter,
-  input: { sid: string; userId: string; purpose: EmailCodePurpose; code: string },
-): Promise<EmailCodeRecord> {
-  const { sid, userId, purpose, code } = input;
+  purpose: EmailCodePurpose,
+): Promise<{ current: CurrentSession; record: EmailCodeRecord }> {
+  const current = await requireSession(c, rt);
+  const { code } = await readJson(c, codeBody);
+  const { user, sid } = current.session;
   const record = await redeemEmailCode(c, rt, limiter, {
     flowId: sessionCodeFlow(sid, purpose),
     purpose,
     code,
   });
-  if (record.userId !== userId) throw new CodeInvalidError();
-  return record;
+  if (record.userId !== user.id) throw new CodeInvalidError();
+  return { current, record };
 }
 
 /**

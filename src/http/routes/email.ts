@@ -7,7 +7,7 @@ import type { AppEnv, Runtime } from '../deps.ts';
 import { mailContext, redeemSessionCode, startSessionCode } from '../email-codes.ts';
 import { notifyAccount } from '../notices.ts';
 import type { FailureLimiter } from '../rate-limit.ts';
-import { codeBody, emailBody } from '../schemas.ts';
+import { emailBody } from '../schemas.ts';
 import { securityEvent } from '../security-events.ts';
 import { endSessions, requireSession, requireStepUp, updateCurrentUser } from '../sessions.ts';
 
@@ -48,15 +48,8 @@ export function emailRoutes(rt: Runtime, limiter: FailureLimiter) {
   });
 
   app.post('/change/verify', async (c) => {
-    const current = await requireSession(c, rt);
-    const { code } = await readJson(c, codeBody);
-    const { user, sid } = current.session;
-    const record = await redeemSessionCode(c, rt, limiter, {
-      sid,
-      userId: user.id,
-      purpose: 'email-change',
-      code,
-    });
+    const { current, record } = await redeemSessionCode(c, rt, limiter, 'email-change');
+    const { user } = current.session;
     const previous = user.email ? await rt.store.findEmailClaim(user.email) : null;
     const ownPrevious = previous?.userId === user.id ? previous : null;
     // Someone verified the new address since the code was sent: it is theirs.
@@ -115,15 +108,8 @@ export function emailRoutes(rt: Runtime, limiter: FailureLimiter) {
   });
 
   app.post('/verify', async (c) => {
-    const current = await requireSession(c, rt);
-    const { code } = await readJson(c, codeBody);
-    const { user, sid } = current.session;
-    const record = await redeemSessionCode(c, rt, limiter, {
-      sid,
-      userId: user.id,
-      purpose: 'email-verify',
-      code,
-    });
+    const { current, record } = await redeemSessionCode(c, rt, limiter, 'email-verify');
+    const { user } = current.session;
     // The claim first: when another account has verified the address since, nothing changes.
     // If Cognito then fails, the claim stays verified — the code did prove the address — and a
     // retry (a new code) brings Cognito in line.

@@ -1,10 +1,8 @@
 import { Hono } from 'hono';
 import { InvalidRequestError } from '../../errors.ts';
-import { readJson } from '../body.ts';
 import type { AppEnv, Runtime } from '../deps.ts';
 import { redeemSessionCode, startSessionCode } from '../email-codes.ts';
 import type { FailureLimiter } from '../rate-limit.ts';
-import { codeBody } from '../schemas.ts';
 import { securityEvent } from '../security-events.ts';
 import { requireSession, updateCurrentUser } from '../sessions.ts';
 
@@ -41,12 +39,9 @@ export function stepUpRoutes(rt: Runtime, limiter: FailureLimiter) {
   });
 
   app.post('/email/verify', async (c) => {
-    const current = await requireSession(c, rt);
-    const { code } = await readJson(c, codeBody);
-    const { user, sid } = current.session;
-    await redeemSessionCode(c, rt, limiter, { sid, userId: user.id, purpose: 'stepup', code });
+    const { current } = await redeemSessionCode(c, rt, limiter, 'stepup');
     await updateCurrentUser(c, rt, current, { stepUpAt: rt.clock() });
-    securityEvent(c, 'stepped_up', { userId: user.id, method: 'email' });
+    securityEvent(c, 'stepped_up', { userId: current.session.user.id, method: 'email' });
     return c.body(null, 204);
   });
 
