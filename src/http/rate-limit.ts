@@ -1,18 +1,10 @@
 import { createHash } from 'node:crypto';
+import type { Config } from '../config/config.ts';
 import { RateLimitedError } from '../errors.ts';
 import type { Store } from '../store/types.ts';
 
-export interface FailureLimiterOptions {
-  store: Store;
-  windowSeconds: number;
-  ipFailures: number;
-  accountFailures: number;
-  /** Requests per window and address to each unauthenticated endpoint that stores something. */
-  ipRequests: number;
-  /** Code requests per window to one email address, and from one address (IPv6: /64). */
-  emailSends: number;
-  ipEmailSends: number;
-}
+/** The limits are the configured ones (`Config['rateLimit']`, docs/configuration.md). */
+export type FailureLimiterOptions = { store: Store } & Config['rateLimit'];
 
 /**
  * The unit an address is limited as: an IPv4 address, or the /64 of an IPv6
