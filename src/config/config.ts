@@ -36,6 +36,7 @@ export interface Config {
     windowSeconds: number;
     ipFailures: number;
     accountFailures: number;
+    /** Requests per window and address to each unauthenticated endpoint that stores something. */
     ipRequests: number;
     /** Code mails per window to one address, and started per window from one address (IPv6: /64). */
     emailSends: number;
