@@ -18,22 +18,19 @@ export type GoogleLinkDeps = GoogleIdentityDeps;
  * (this round trip was its first sign-in): that user is deleted and the
  * identity linked to `userId`. Tokens of any other user: the identity belongs
  * to another account, which is never merged (`google_account_in_use`).
- * Returns Google's `sub` and whether this call made the link.
+ * Returns whether this call made the link.
  */
 export async function linkGoogleToUser(
   deps: GoogleLinkDeps,
   input: { userId: string; claims: IdTokenClaims },
-): Promise<{ googleSub: string; outcome: LinkOutcome }> {
+): Promise<LinkOutcome> {
   const { userId, claims } = input;
+  if (claims.username === userId) return 'already-linked';
   const googleSub = federatedGoogleSub(claims);
-  if (claims.username === userId) {
-    const linked = claims.identities.find((identity) => identity.providerName === 'Google');
-    return { googleSub: linked?.userId ?? '', outcome: 'already-linked' };
-  }
   if (googleSub === null || !(await removeFederatedUser(deps, claims.username))) {
     throw new GoogleSignInError('google_account_in_use', 'This Google account has its own account.');
   }
-  return { googleSub, outcome: await linkGoogleIdentity(deps, { userId, googleSub }) };
+  return linkGoogleIdentity(deps, { userId, googleSub });
 }
 
 export type UnlinkOutcome = 'unlinked' | 'not-linked' | 'last-sign-in-method';

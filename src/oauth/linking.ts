@@ -6,6 +6,7 @@
  * account — pre-account hijacking).
  */
 
+import { googleIdentityOf } from '../cognito/google-identities.ts';
 import type { IdTokenClaims } from '../cognito/id-token.ts';
 
 /** `Google_<sub>` / `google_<sub>` (docs/cognito.md "Hosted UI") → the Google `sub`; null for other usernames. */
@@ -24,9 +25,7 @@ export function googleSubOf(username: string): string | null {
  */
 export function federatedGoogleSub(claims: Pick<IdTokenClaims, 'username' | 'identities'>): string | null {
   const sub = googleSubOf(claims.username);
-  if (sub === null) return null;
-  const google = claims.identities.find((identity) => identity.providerName.toLowerCase() === 'google');
-  return google?.userId === sub ? sub : null;
+  return sub !== null && googleIdentityOf(claims) === sub ? sub : null;
 }
 
 /** An existing user with the same email, as the callback sees it. */

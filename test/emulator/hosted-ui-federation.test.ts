@@ -10,13 +10,15 @@ import {
 import { decodeJwt } from 'jose';
 import { googleSubFor } from '../../src/local/google/index.ts';
 import {
+  CALLBACK,
   type FederatedPool,
   pkcePair,
   redeemCode,
+  SIGNED_OUT,
   signInWithGoogle,
   startFederatedPool,
 } from './hosted-ui-setup.ts';
-import { createUser, initiate, POOL, rejectsWith, signIn } from './setup.ts';
+import { createUser, initiate, POOL, rejectsWith, signIn, startTestPool } from './setup.ts';
 
 function link(client: CognitoIdentityProviderClient, username: string, googleSub: string) {
   return client.send(
@@ -296,6 +298,37 @@ describe('federated users in other pool and app-client settings', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  test('API: SchemaAttributeType Name — WriteAttributes and the AttributeMapping name standard attributes or custom ones of 1–20 characters; anything else is refused at start', async () => {
+    const tooLong = `custom:${'x'.repeat(21)}`;
+    await assert.rejects(
+      startTestPool({ writeAttributes: ['custom:google_verified', tooLong, 'nick', 'custom:'] }),
+      (error: Error) =>
+        error instanceof TypeError &&
+        error.message.includes(`writeAttributes: ${tooLong} is not a user pool attribute`) &&
+        error.message.includes('writeAttributes: nick is not a user pool attribute') &&
+        error.message.includes('writeAttributes: custom: is not a user pool attribute') &&
+        !error.message.includes('custom:google_verified'),
+    );
+    await assert.rejects(
+      startTestPool({
+        hostedUi: {
+          callbackUrls: [CALLBACK],
+          logoutUrls: [SIGNED_OUT],
+          google: {
+            issuer: 'http://127.0.0.1:9',
+            clientId: 'google-client',
+            clientSecret: 'google-secret',
+            attributeMapping: { email: 'email', [`custom:${'y'.repeat(20)}`]: 'name', [tooLong]: 'picture' },
+          },
+        },
+      }),
+      (error: Error) =>
+        error instanceof TypeError &&
+        error.message.includes(`attributeMapping: ${tooLong} is not a user pool attribute`) &&
+        !error.message.includes('yyyy'),
+    );
   });
 
   test('API: UsernameConfigurationType — in a case-sensitive pool the federated user is Google_<sub>, found only so', async () => {

@@ -124,6 +124,16 @@ describe('account linking', () => {
     assert.equal(response.status, 401, JSON.stringify(response.body));
     assert.equal(response.body.error.code, 'unauthenticated');
     assert.equal(browser.cookie('oauth'), undefined);
+
+    // `GET /auth/google?intent=link` of earlier versions is a plain sign-in now, even when signed in.
+    const email = uniqueEmail('oldlink');
+    const { browser: signedIn, userId } = await passkeyAccount(uniqueEmail('oldlink-passkey'));
+    const run = await new GoogleFlowWalker(signedIn).run('/auth/google?intent=link&returnTo=/account', {
+      email,
+    });
+    const me = await signedIn.get('/auth/me');
+    assert.notEqual(me.body.user.id, userId, run.finalUrl);
+    assert.deepEqual(me.body.user.providers, ['google'], 'the Google identity has an account of its own');
   });
 
   test('linking needs a step-up within the last 5 minutes', async () => {

@@ -282,7 +282,7 @@ export function googleRoutes(
       throw new GoogleSignInError('reauth_required', 'The sign-in that began the link has ended.');
     }
     const { user } = current.session;
-    const { outcome } = await linkGoogleToUser(rt, { userId: user.id, claims });
+    const outcome = await linkGoogleToUser(rt, { userId: user.id, claims });
     const google = claims.google;
     if (google && outcome === 'linked') await rt.cognito.setGoogleAttributes(user.id, google);
     await updateCurrentUser(c, rt, current, google?.email ? { google: { email: google.email } } : {});

@@ -8,7 +8,7 @@ import { createStateWriter, loadState, type PersistedState } from './persistence
 import { pruneRefreshRecords, type RefreshRecord } from './refresh-tokens.ts';
 import { createRequestListener } from './server.ts';
 import { loadTokenKeys } from './tokens.ts';
-import { STANDARD_ATTRIBUTES, UserPool } from './user-pool.ts';
+import { isUserPoolAttribute, STANDARD_ATTRIBUTES, UserPool } from './user-pool.ts';
 
 export interface CognitoEmulatorOptions {
   host?: string;
@@ -92,8 +92,7 @@ function checkAppUrl(label: string, value: unknown, problems: string[]): void {
 
 /**
  * The IdP's AttributeMapping (API: CreateIdentityProvider, AttributeMapping):
- * keys are user pool attributes — standard ones, or `custom:<name>` with a name
- * of 1–20 characters (API: SchemaAttributeType, `Name`) — and values the IdP's
+ * keys are user pool attributes (`isUserPoolAttribute`) and values the IdP's
  * claim names.
  */
 function checkAttributeMapping(mapping: unknown, problems: string[]): void {
@@ -102,9 +101,8 @@ function checkAttributeMapping(mapping: unknown, problems: string[]): void {
     return;
   }
   for (const [attribute, claim] of Object.entries(mapping)) {
-    const custom = /^custom:(.+)$/u.exec(attribute)?.[1];
-    const known = custom !== undefined ? custom.length <= 20 : STANDARD_ATTRIBUTES.has(attribute);
-    if (!known) problems.push(`hostedUi.google.attributeMapping: ${attribute} is not a user pool attribute`);
+    if (!isUserPoolAttribute(attribute))
+      problems.push(`hostedUi.google.attributeMapping: ${attribute} is not a user pool attribute`);
     if (typeof claim !== 'string' || claim === '') {
       problems.push(`hostedUi.google.attributeMapping.${attribute} must name a Google claim`);
     }
@@ -208,7 +206,7 @@ function settingsFrom(options: CognitoEmulatorOptions): PoolSettings {
   }
   const hostedUi = hostedUiFrom(options.hostedUi, problems);
   for (const attribute of writeAttributes) {
-    if (!STANDARD_ATTRIBUTES.has(attribute) && !/^custom:.{1,20}$/u.test(attribute)) {
+    if (!isUserPoolAttribute(attribute)) {
       problems.push(`writeAttributes: ${attribute} is not a user pool attribute`);
     }
   }

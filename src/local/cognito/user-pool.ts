@@ -42,6 +42,15 @@ export const STANDARD_ATTRIBUTES: ReadonlySet<string> = new Set([
   'zoneinfo',
 ]);
 
+/**
+ * Whether `name` can be a user pool attribute in the pool's configuration: a
+ * standard one, or `custom:<name>` with a name of 1–20 characters (API:
+ * SchemaAttributeType, `Name`).
+ */
+export function isUserPoolAttribute(name: string): boolean {
+  return STANDARD_ATTRIBUTES.has(name) || /^custom:.{1,20}$/u.test(name);
+}
+
 /** ListUsers filterable attributes (API: ListUsers, "Filter"). */
 const FILTERABLE: Record<string, (user: StoredUser) => string | undefined> = {
   username: (u) => u.username,
