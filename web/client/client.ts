@@ -89,6 +89,7 @@ export interface AuthClient {
   refresh(): Promise<boolean>;
   passkeys: {
     list(): Promise<Passkey[]>;
+    /** One passkey prompt; an empty or missing `nickname` is left out, and the server names the passkey. */
     add(input?: { nickname?: string }): Promise<Passkey>;
     rename(id: string, nickname: string): Promise<Passkey>;
     remove(id: string): Promise<void>;

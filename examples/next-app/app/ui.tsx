@@ -111,6 +111,24 @@ export function SignOutButton() {
   );
 }
 
+/** The optional name of a passkey being added (the client leaves an empty one out: the server names it). */
+export function PasskeyNameField(props: { id: string; value: string; onChange(value: string): void }) {
+  return (
+    <>
+      <label htmlFor={props.id}>
+        Name for the new passkey <span className="optional">(optional)</span>
+      </label>
+      <input
+        id={props.id}
+        maxLength={64}
+        autoComplete="off"
+        value={props.value}
+        onChange={(event) => props.onChange(event.target.value)}
+      />
+    </>
+  );
+}
+
 /** What a recovery session sees on every page: it may only add a passkey. */
 export function RecoveryNotice({ email }: { email: string }) {
   const auth = useAuthClient();
@@ -130,21 +148,12 @@ export function RecoveryNotice({ email }: { email: string }) {
           onSubmit={(event) => {
             event.preventDefault();
             void action.run(async () => {
-              await auth.passkeys.add(nickname.trim() ? { nickname: nickname.trim() } : {});
+              await auth.passkeys.add({ nickname: nickname.trim() });
               location.assign('/account?recovered=1');
             });
           }}
         >
-          <label htmlFor="recovery-nickname">
-            Name for the new passkey <span className="optional">(optional)</span>
-          </label>
-          <input
-            id="recovery-nickname"
-            maxLength={64}
-            autoComplete="off"
-            value={nickname}
-            onChange={(event) => setNickname(event.target.value)}
-          />
+          <PasskeyNameField id="recovery-nickname" value={nickname} onChange={setNickname} />
           <button id="recovery-add-passkey" type="submit" className="primary" disabled={action.busy}>
             Add a passkey
           </button>

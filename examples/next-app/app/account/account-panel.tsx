@@ -3,7 +3,7 @@ import type { SessionListItem, User } from 'expenser-auth/client';
 import { useAuthClient, usePasskeys } from 'expenser-auth/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { codeOf } from '../messages';
-import { CodeStep, Messages, useAction } from '../ui';
+import { CodeStep, Messages, PasskeyNameField, useAction } from '../ui';
 
 const date = (iso: string | null) =>
   iso ? new Date(iso).toLocaleDateString(undefined, { dateStyle: 'medium' }) : 'never';
@@ -202,22 +202,13 @@ export function AccountPanel(props: {
           onSubmit={(event) => {
             event.preventDefault();
             void sensitive(async () => {
-              const added = await keys.add(nickname.trim() ? { nickname: nickname.trim() } : {});
+              const added = await keys.add({ nickname: nickname.trim() });
               setNickname('');
               action.setStatus(`Added “${added.nickname}”.`);
             });
           }}
         >
-          <label htmlFor="add-nickname">
-            Name for the new passkey <span className="optional">(optional)</span>
-          </label>
-          <input
-            id="add-nickname"
-            maxLength={64}
-            autoComplete="off"
-            value={nickname}
-            onChange={(event) => setNickname(event.target.value)}
-          />
+          <PasskeyNameField id="add-nickname" value={nickname} onChange={setNickname} />
           <button id="add-passkey" type="submit" className="primary" disabled={action.busy}>
             Add a passkey
           </button>
