@@ -56,7 +56,7 @@ export const app = (
   </AuthProvider>
 );
 `,
-  'check/next.ts': `import { authRewrites, createAuthProxy, getSession, renewSession, type VerifiedSession } from 'expenser-auth/next';
+  'check/next.ts': `import { authRewrites, createAuthProxy, getSession, type RenewSessionInput, type RenewSessionResult, renewSession, type VerifiedSession } from 'expenser-auth/next';
 import type { NextRequest, NextResponse } from 'next/server.js';
 export const proxy: (request: NextRequest) => Promise<NextResponse> = createAuthProxy({ protect: ['/expenses'] });
 export const rewrites = authRewrites('http://127.0.0.1:3000');
@@ -64,7 +64,7 @@ export async function page(): Promise<string> {
   const signedIn: VerifiedSession | null = await getSession();
   return signedIn ? signedIn.user.email : 'signed out';
 }
-export const renew = renewSession;
+export const renew: (input: RenewSessionInput) => Promise<RenewSessionResult> = renewSession;
 `,
   'check/server.ts': `import { authCookieNames, type User, verifySession } from 'expenser-auth/server';
 export async function whoIs(cookieHeader: string | null): Promise<User | null> {
