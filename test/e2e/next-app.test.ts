@@ -167,6 +167,11 @@ test('sign-up, server-rendered expenses, sign-out and three ways to sign in, thr
     ['csrf'],
     'no session token is readable by script',
   );
+  // No open redirect: a signed-in visit to /login follows only a same-origin relative returnTo.
+  for (const returnTo of ['//evil.invalid/x', '/\\evil.invalid/x', 'https://evil.invalid/x']) {
+    await page.goto(`${next.url}/login?returnTo=${encodeURIComponent(returnTo)}`);
+    await page.waitForURL((url) => url.origin === new URL(next.url).origin && url.pathname === '/expenses');
+  }
 
   await holdAutofill(page);
   await signOut(page);
