@@ -1,7 +1,21 @@
 // The account page's lists: passkeys (rename, delete) and sessions (sign out one).
-import type { Passkey, SessionListItem } from '../client/index.ts';
+import { ExpenserAuthError, type Passkey, type SessionListItem } from '../client/index.ts';
 import { sensitive } from './step-up.ts';
 import { $, auth, run, setStatus } from './ui.ts';
+
+/**
+ * Runs a change to one listed item; when the item is gone (`404 not_found`:
+ * deleted elsewhere, or a session that already ended), the list is drawn
+ * again before the error is shown, as its message says.
+ */
+async function onListedItem(change: () => Promise<void>, redraw: () => Promise<void>): Promise<void> {
+  try {
+    await change();
+  } catch (error) {
+    if (error instanceof ExpenserAuthError && error.code === 'not_found') await redraw();
+    throw error;
+  }
+}
 
 function formatDate(iso: string | null): string {
   return iso ? new Date(iso).toLocaleDateString(undefined, { dateStyle: 'medium' }) : 'never';
@@ -62,9 +76,11 @@ function passkeyItem(passkey: Passkey, onlyOne: boolean, lastWay: boolean): HTML
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       void run(save, async () => {
-        const renamed = await auth.passkeys.rename(passkey.id, input.value);
-        await renderPasskeys();
-        setStatus(`Renamed to “${renamed.nickname}”.`);
+        await onListedItem(async () => {
+          const renamed = await auth.passkeys.rename(passkey.id, input.value);
+          await renderPasskeys();
+          setStatus(`Renamed to “${renamed.nickname}”.`);
+        }, renderPasskeys);
       });
     });
   });
@@ -88,9 +104,11 @@ function passkeyItem(passkey: Passkey, onlyOne: boolean, lastWay: boolean): HTML
     });
     yes.addEventListener('click', () => {
       void sensitive(yes, async () => {
-        await auth.passkeys.remove(passkey.id);
-        await renderPasskeys();
-        setStatus(`Deleted “${passkey.nickname}”.`);
+        await onListedItem(async () => {
+          await auth.passkeys.remove(passkey.id);
+          await renderPasskeys();
+          setStatus(`Deleted “${passkey.nickname}”.`);
+        }, renderPasskeys);
       }).then(() => {
         if (confirmRow.isConnected && $('reauth-box')?.hidden !== false) confirmRow.replaceWith(actions);
       });
@@ -158,9 +176,11 @@ function sessionItem(session: SessionListItem): HTMLLIElement {
     end.setAttribute('aria-label', `Sign out ${session.device}`);
     end.addEventListener('click', () => {
       void run(end, async () => {
-        await auth.sessions.end(session.id);
-        await renderSessions();
-        setStatus(`Signed out ${session.device}.`);
+        await onListedItem(async () => {
+          await auth.sessions.end(session.id);
+          await renderSessions();
+          setStatus(`Signed out ${session.device}.`);
+        }, renderSessions);
       });
     });
     li.append(end);

@@ -18,7 +18,7 @@ const MESSAGES: Readonly<Record<string, string>> = {
   reauth_required: 'For your security, confirm it is you, then try again.',
   last_sign_in_method:
     'You cannot delete your only way to sign in. Add another passkey or link Google first.',
-  not_found: 'That passkey no longer exists. The list has been refreshed.',
+  not_found: 'That item no longer exists (it was removed or ended elsewhere). The list has been refreshed.',
   rate_limited: 'Too many attempts or too many emails. Wait a few minutes and try again.',
   internal_error: 'Something went wrong on our side. Try again in a moment.',
   // Browser client
