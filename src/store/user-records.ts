@@ -7,9 +7,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { Clock } from '../errors.ts';
 import { cancellationCodes, conditionalWrite } from './errors.ts';
-import { type Item, key, n, num, s } from './items.ts';
+import { type Item, key, n, num, s, ttlSeconds } from './items.ts';
 import { queryAll } from './query-all.ts';
-import { PARTITION_KEY, SORT_KEY } from './table.ts';
+import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from './table.ts';
 import type { CredentialRecord, Store } from './types.ts';
 import { itemToSession, SESSION_PREFIX, sessionEnd, sessionToItem, userKey } from './user-items.ts';
 
@@ -176,7 +176,7 @@ export function createUserRecordOperations(input: {
             ConditionExpression: `attribute_exists(${PARTITION_KEY}) AND generation = :expected`,
             UpdateExpression:
               'SET generation = :next, refreshCookie = :cookie, graceUntil = :grace, lastSeenAt = :seen, tokensExpireAt = :tokens, #user = :user, #ttl = :ttl',
-            ExpressionAttributeNames: { '#user': 'user', '#ttl': 'ttl' },
+            ExpressionAttributeNames: { '#user': 'user', '#ttl': TTL_ATTRIBUTE },
             ExpressionAttributeValues: {
               ':expected': n(renewal.expectedGeneration),
               ':next': n(renewal.expectedGeneration + 1),
@@ -185,7 +185,7 @@ export function createUserRecordOperations(input: {
               ':seen': n(renewal.lastSeenAt),
               ':tokens': n(renewal.tokensExpireAt),
               ':user': s(renewal.user),
-              ':ttl': n(Math.ceil(renewal.endsAt / 1000)),
+              ':ttl': ttlSeconds(renewal.endsAt),
             },
           }),
         ),
@@ -227,13 +227,13 @@ export function createUserRecordOperations(input: {
             ConditionExpression: `attribute_exists(${PARTITION_KEY}) AND authMethod = :recovery`,
             UpdateExpression:
               'SET authMethod = :passkey, expiresAt = :expires, refreshCookie = :cookie, #ttl = :ttl',
-            ExpressionAttributeNames: { '#ttl': 'ttl' },
+            ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
             ExpressionAttributeValues: {
               ':recovery': s('recovery'),
               ':passkey': s('passkey'),
               ':expires': n(change.expiresAt),
               ':cookie': s(change.refreshCookie),
-              ':ttl': n(Math.ceil(change.endsAt / 1000)),
+              ':ttl': ttlSeconds(change.endsAt),
             },
           }),
         ),
