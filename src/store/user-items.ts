@@ -1,5 +1,5 @@
 import type { Item } from './items.ts';
-import { n, num, s, str, ttlSeconds } from './items.ts';
+import { n, num, s, str, ttlSeconds, userPartition } from './items.ts';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from './table.ts';
 import type { SessionAuthMethod, SessionRecord } from './types.ts';
 
@@ -17,7 +17,7 @@ export const SESSION_PREFIX = 'SESSION#';
 export const SESSION_IDLE_MS = 7 * 24 * 60 * 60 * 1000;
 
 export const userKey = {
-  partition: (userId: string) => `USER#${userId}`,
+  partition: userPartition,
   session: (userId: string, id: string): Item => uk(userId, `${SESSION_PREFIX}${id}`),
   methods: (userId: string): Item => uk(userId, 'METHODS'),
   unlinkedGoogle: (userId: string, sub: string): Item => uk(userId, `UNLINKED#Google#${sub}`),
