@@ -16,7 +16,7 @@ import { lambdaClientConfig } from './aws-clients.ts';
 import { resolveSecretSettings, type SecretFetcher, secretsManagerFetcher } from './secrets.ts';
 
 /** Settings held in Secrets Manager in AWS; `<NAME>_SECRET_ARN` names the secret. */
-export const API_SECRET_SETTINGS = [
+const API_SECRET_SETTINGS = [
   'SECRET_KEY',
   'COGNITO_APP_CLIENT_SECRET',
   'CLIENT_IP_FORWARDER_SECRET',

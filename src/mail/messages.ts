@@ -191,7 +191,7 @@ const MONTHS = [
 ];
 
 /** "7 December 2026 at 00:32 UTC": never a run of six digits. */
-export function writtenDate(ms: number): string {
+function writtenDate(ms: number): string {
   const d = new Date(ms);
   const hh = String(d.getUTCHours()).padStart(2, '0');
   const mm = String(d.getUTCMinutes()).padStart(2, '0');

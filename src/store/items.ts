@@ -49,7 +49,7 @@ export function str(item: Item, name: string): string {
   return value;
 }
 
-export function optStr(item: Item, name: string): string | undefined {
+function optStr(item: Item, name: string): string | undefined {
   return item[name]?.S;
 }
 
