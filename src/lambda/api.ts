@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -10,6 +9,7 @@ import { type Config, loadConfig } from '../config/config.ts';
 import { systemClock } from '../errors.ts';
 import { createApp } from '../http/app.ts';
 import { createLogger } from '../logging/logger.ts';
+import { sameText } from '../oauth/id-token.ts';
 import { metricsFromEnv } from '../telemetry/trigger-errors.ts';
 import { traceAwsCalls } from '../telemetry/xray.ts';
 import { lambdaClientConfig } from './aws-clients.ts';
@@ -55,12 +55,6 @@ export function viewerAddressOf(header: string | undefined): string | null {
   return ip && isIP(ip) ? ip : null;
 }
 
-function sameSecret(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
 /**
  * The client's address for rate limits. Behind a forwarder that the configuration names
  * (CLIENT_IP_FORWARDER=cloudfront), a request that proves it came through it (the secret
@@ -73,7 +67,7 @@ export function clientIpResolver(forwarder: Config['forwarder']): (c: Context) =
   if (!forwarder) return sourceIpOf;
   return function clientIpBehindForwarder(c) {
     const proof = c.req.header(ORIGIN_VERIFY_HEADER);
-    if (!proof || !sameSecret(proof, forwarder.secret)) return sourceIpOf(c);
+    if (!proof || !sameText(proof, forwarder.secret)) return sourceIpOf(c);
     return viewerAddressOf(c.req.header('cloudfront-viewer-address')) ?? sourceIpOf(c);
   };
 }
