@@ -106,6 +106,63 @@ describe('configuration', () => {
     assert.ok(problems.some((p) => p.startsWith('API_GATEWAY_INVOKE_URL')));
   });
 
+  test('rate limits and mail: the defaults and ranges docs/configuration.md gives', () => {
+    const config = loadConfig({ ...awsEnv, MAIL_FROM: 'No-Reply@Example.COM' }, 'aws');
+    assert.deepEqual(config.rateLimit, {
+      windowSeconds: 300,
+      ipFailures: 30,
+      accountFailures: 10,
+      ipRequests: 100,
+      emailSends: 5,
+      ipEmailSends: 20,
+    });
+    assert.deepEqual(config.mail, {
+      from: 'no-reply@example.com',
+      configurationSet: undefined,
+      endpoint: undefined,
+      startFloorMs: 750,
+    });
+    const inRange = loadConfig({
+      ...awsEnv,
+      RATE_LIMIT_EMAIL_SENDS: '1000',
+      RATE_LIMIT_IP_EMAIL_SENDS: '100000',
+      MAIL_START_FLOOR_MS: '0',
+      MAIL_CONFIGURATION_SET: 'expenser-auth_mail',
+    });
+    assert.equal(inRange.rateLimit.emailSends, 1000);
+    assert.equal(inRange.rateLimit.ipEmailSends, 100_000);
+    assert.equal(inRange.mail.startFloorMs, 0);
+    assert.equal(inRange.mail.configurationSet, 'expenser-auth_mail');
+    const problems = problemsOf({
+      ...awsEnv,
+      RATE_LIMIT_EMAIL_SENDS: '1001',
+      RATE_LIMIT_IP_EMAIL_SENDS: '0',
+      MAIL_START_FLOOR_MS: '10001',
+      MAIL_CONFIGURATION_SET: 'has.dot',
+      MAIL_ENDPOINT: 'ftp://127.0.0.1:8005',
+    });
+    for (const name of [
+      'RATE_LIMIT_EMAIL_SENDS',
+      'RATE_LIMIT_IP_EMAIL_SENDS',
+      'MAIL_START_FLOOR_MS',
+      'MAIL_CONFIGURATION_SET',
+      'MAIL_ENDPOINT',
+    ]) {
+      assert.ok(
+        problems.some((p) => p.startsWith(`${name} (invalid)`)),
+        `${name} reported: ${problems.join('\n')}`,
+      );
+    }
+    assert.ok(
+      problemsOf({ ...awsEnv, MAIL_FROM: 'no-reply@localhost' }).some((p) =>
+        p.startsWith('MAIL_FROM (invalid)'),
+      ),
+    );
+    const local = loadConfig({ ...localDefaults(3456), SECRET_KEY: SECRET }, 'local');
+    assert.equal(local.mail.from, 'no-reply@expenser.example');
+    assert.equal(local.mail.startFloorMs, 250);
+  });
+
   test('local mode derives defaults from PORT: RP id localhost, origin http://localhost:PORT', () => {
     const config = loadConfig({ ...localDefaults(3456), SECRET_KEY: SECRET }, 'local');
     assert.equal(config.rp.id, 'localhost');
