@@ -121,7 +121,7 @@ export const CONSTRUCT_SETTINGS = [
   'METRICS_NAMESPACE',
   'CLIENT_IP_FORWARDER',
   'CLIENT_IP_FORWARDER_SECRET',
-  'CLIENT_IP_FORWARDER_SECRET_ARN',
+  'CLIENT_IP_FORWARDER_SECRET_SECRET_ARN',
 ] as const;
 
 /** Settings the service needs whose values exist only once the stack does. */

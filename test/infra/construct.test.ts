@@ -117,6 +117,7 @@ describe('ExpenserAuth, the construct a team adds to its own CDK app', () => {
       apiEnvironment: {
         COGNITO_USER_POOL_ID: 'x',
         DYNAMODB_TABLE_NAME: 'x',
+        CLIENT_IP_FORWARDER_SECRET_SECRET_ARN: 'x',
         ALLOWED_ORIGINS: 'https://app.example.org',
       },
     });
@@ -131,6 +132,7 @@ describe('ExpenserAuth, the construct a team adds to its own CDK app', () => {
       /^extra URLs: http:\/\/app\.example\.org/,
       /^apiEnvironment\.COGNITO_USER_POOL_ID: set by the construct/,
       /^apiEnvironment\.DYNAMODB_TABLE_NAME: set by the construct/,
+      /^apiEnvironment\.CLIENT_IP_FORWARDER_SECRET_SECRET_ARN: set by the construct/,
     ];
     for (const pattern of expected)
       assert.ok(
