@@ -1,4 +1,4 @@
-import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomInt } from 'node:crypto';
 import type { EmailCodePurpose } from '../store/types.ts';
 
 /** A code lives this long after it was mailed. */
@@ -23,11 +23,4 @@ export function hashCode(
   return createHmac('sha256', key)
     .update([input.id, input.purpose, input.email, input.code].join('\n'))
     .digest('base64url');
-}
-
-/** Constant-time comparison of two stored hashes. */
-export function sameHash(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }

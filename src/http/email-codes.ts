@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
-import { CODE_TTL_MS, hashCode, MAX_CODE_TRIES, newCode, sameHash } from '../email-codes/codes.ts';
+import { sameText } from '../constant-time.ts';
+import { CODE_TTL_MS, hashCode, MAX_CODE_TRIES, newCode } from '../email-codes/codes.ts';
 import { CodeInvalidError, RateLimitedError } from '../errors.ts';
 import { type CodeMailKind, codeMail, type MailContext, type MailMessage } from '../mail/messages.ts';
 import { randomId } from '../sessions/csrf.ts';
@@ -146,7 +147,7 @@ async function redeemEmailCode(
     email: input.email ?? record.email,
     code: input.code,
   });
-  if (!sameHash(offered, record.codeHash)) return wrong(record);
+  if (!sameText(offered, record.codeHash)) return wrong(record);
   if (!(await rt.store.consumeEmailCode(record.id, record.codeHash))) throw new CodeInvalidError();
   return record;
 }

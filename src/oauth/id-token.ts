@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { sameText } from '../constant-time.ts';
 import { GoogleSignInError } from './errors.ts';
 
 /** The claims the Google callback needs beyond the session's. */
@@ -28,11 +28,4 @@ export async function verifyCallbackIdToken<C extends NonceBearingClaims>(input:
     throw new GoogleSignInError('google_failed', 'The ID token nonce does not match the transaction.');
   }
   return claims;
-}
-
-/** Constant-time string comparison. */
-export function sameText(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
